@@ -1,0 +1,99 @@
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import type { MigrationProvider } from 'kysely';
+import pg from 'pg';
+import { AmwError, messageOf } from '../errors.ts';
+import { MIGRATIONS } from './migrations/index.ts';
+import type { Database as Schema } from './schema.ts';
+
+export type StoreDialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  readonly db: Kysely<Schema>;
+  readonly dialect: StoreDialect;
+  /** Where the store lives, with any password masked, for messages. */
+  readonly target: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Open for reading only: SQLite readonly, PostgreSQL sessions default to READ ONLY. */
+  readOnly?: boolean;
+  /** Apply pending migrations (default true unless readOnly). */
+  migrate?: boolean;
+}
+
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
+
+function maskUrl(target: string): string {
+  return target.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+/** Opens the asset store: a SQLite file path or a postgres:// URL. */
+export async function openStore(target: string, opts: OpenOptions = {}): Promise<Store> {
+  const readOnly = opts.readOnly ?? false;
+  const shown = maskUrl(target);
+  let db: Kysely<Schema>;
+  let dialect: StoreDialect;
+  if (isPostgresUrl(target)) {
+    dialect = 'postgres';
+    const pool = new pg.Pool({
+      connectionString: target,
+      max: 4,
+      ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+    });
+    pool.on('error', () => undefined);
+    try {
+      const client = await pool.connect();
+      client.release();
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw new AmwError('AMW_STORE_OPEN', `cannot connect to ${shown}: ${messageOf(err)}`, { cause: err });
+    }
+    db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    dialect = 'sqlite';
+    let handle: Database.Database;
+    try {
+      handle = new Database(target, { readonly: readOnly, fileMustExist: readOnly });
+      if (!readOnly) {
+        handle.pragma('journal_mode = WAL');
+        handle.pragma('synchronous = NORMAL');
+      }
+      handle.pragma('busy_timeout = 5000');
+    } catch (err) {
+      throw new AmwError('AMW_STORE_OPEN', `cannot open ${shown}: ${messageOf(err)}`, { cause: err });
+    }
+    db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: handle }) });
+  }
+  const store: Store = { db, dialect, target: shown, close: () => db.destroy() };
+  if (opts.migrate ?? !readOnly) {
+    try {
+      await migrateToLatest(db);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+  return store;
+}
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export async function migrateToLatest(db: Kysely<Schema>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'amw_migrations',
+    migrationLockTableName: 'amw_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new AmwError('AMW_STORE_MIGRATION', `migration ${failed} failed: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+}
