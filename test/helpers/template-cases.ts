@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,10 +35,13 @@ interface CaseSpec extends TreeSpec {
 export function loadRules(): Rule[] {
   return readdirSync(rulesDir)
     .filter((f) => f.endsWith('.yml'))
-    .flatMap((f) => (parse(readFileSync(join(rulesDir, f), 'utf8')) as { rules: Rule[] }).rules);
+    .flatMap((f) => {
+      const doc = parse(readFileSync(join(rulesDir, f), 'utf8')) as Rule[] | { rules: Rule[] };
+      return Array.isArray(doc) ? doc : doc.rules;
+    });
 }
 
-const typeOf = (st: import('node:fs').Stats): FileType =>
+const typeOf = (st: Stats): FileType =>
   st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'unknown';
 
 /** A directory-backed VFS whose symlinks resolve inside `root`; `allowed` limits what may be touched. */
@@ -86,7 +90,7 @@ export function dirVfs(root: string, allowed?: readonly string[]): Vfs {
     }
     return '/' + done.join('/');
   };
-  const toStat = (st: import('node:fs').Stats): VfsStat => ({
+  const toStat = (st: Stats): VfsStat => ({
     type: typeOf(st),
     mode: st.mode & 0o7777,
     uid: st.uid,

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import type { Finding } from '../verdict.ts';
 import { fail, notApplicable, pass } from '../verdict.ts';
 import { defineCheckTemplate } from '../template.ts';
@@ -30,7 +31,7 @@ const Params = Type.Object(
   { additionalProperties: false },
 );
 
-type P = import('@sinclair/typebox').Static<typeof Params>;
+type P = Static<typeof Params>;
 
 function judge(p: P, value: string): string | undefined {
   switch (p.op) {
