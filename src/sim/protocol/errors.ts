@@ -1,0 +1,16 @@
+/** An error answered in the service's own envelope, with AWS's code, message and HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+    /** awsQuery `<Type>`: Sender for client faults, Receiver for server faults. */
+    readonly type: 'Sender' | 'Receiver' = status >= 500 ? 'Receiver' : 'Sender',
+  ) {
+    super(message);
+  }
+}
+
+export const invalidParameterValue = (message: string) => new ApiError('InvalidParameterValue', message);
+export const missingParameter = (name: string) =>
+  new ApiError('MissingParameter', `The request must contain the parameter ${name}`);

@@ -1,0 +1,37 @@
+import type { EstateState } from '../state/estate.ts';
+import type { Caller } from '../state/types.ts';
+import type { QueryParams } from '../protocol/params.ts';
+import type { ListingCache } from '../protocol/paging.ts';
+import type { XmlObject } from '../protocol/xml.ts';
+
+export interface Ctx {
+  state: EstateState;
+  caller: Caller;
+  /** Form parameters (EC2, awsQuery); empty for JSON services. */
+  params: QueryParams;
+  /** The JSON body (JSON 1.1 services); empty for query services. */
+  json: Record<string, unknown>;
+  cache: ListingCache;
+  /** The estate clock, epoch ms. */
+  now: number;
+}
+
+export type QueryHandler = (ctx: Ctx) => XmlObject;
+export type JsonHandler = (ctx: Ctx) => Record<string, unknown>;
+
+export type ServiceDef =
+  | { name: string; protocol: 'ec2'; handlers: Record<string, QueryHandler>; mutating: ReadonlySet<string> }
+  | {
+      name: string;
+      protocol: 'query';
+      xmlns: string;
+      handlers: Record<string, QueryHandler>;
+      regionless?: boolean;
+    }
+  | {
+      name: string;
+      protocol: 'json';
+      targetPrefix: string;
+      handlers: Record<string, JsonHandler>;
+      regionless?: boolean;
+    };
