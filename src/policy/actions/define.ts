@@ -1,0 +1,51 @@
+import type { Static, TObject } from '@sinclair/typebox';
+import type { Outcome } from '../audit.ts';
+import type { ImageEffects } from '../effects.ts';
+import type { Inventory } from '../inventory.ts';
+import type { PolicyImage } from '../resource.ts';
+
+export interface ActionResult {
+  outcome: Outcome;
+  reason: string;
+}
+
+export interface ActionContext {
+  readonly now: Date;
+  readonly inventory: Inventory;
+  readonly policy: string;
+  readonly effects: ImageEffects;
+  /** Annotations the filters attached to this resource (`c7n:CrossAccountViolations`...). */
+  readonly annotations: Readonly<Record<string, unknown>>;
+  /** Set when the policy says `allow-in-use: true`; multi-step actions re-check usage themselves. */
+  readonly allowInUse: boolean;
+  /** An extra audit row for a sub-step (a snapshot deleted with its image). */
+  record(action: string, resourceId: string, result: ActionResult): Promise<void>;
+  notify(payload: Record<string, unknown>): Promise<void>;
+}
+
+export interface ActionDocs {
+  readonly summary: string;
+  readonly example: string;
+  readonly differences?: string;
+}
+
+export interface ActionDef<S extends TObject = TObject> {
+  readonly type: string;
+  readonly aliases?: readonly string[];
+  readonly origin: 'custodian' | 'amiwarden';
+  readonly schema: S;
+  readonly permissions: readonly string[];
+  /** in-use: skipped for an image anything in the organisation uses (or may use) unless allow-in-use. */
+  readonly guard: 'none' | 'in-use';
+  /** Runs in groups whose mode is `notify` (only the notify action does). */
+  readonly notifies?: boolean;
+  readonly docs: ActionDocs;
+  compile(opts: Static<S>): (img: PolicyImage, ctx: ActionContext) => Promise<ActionResult>;
+}
+
+export function defineAction<S extends TObject>(def: ActionDef<S>): ActionDef<S> {
+  return def;
+}
+
+export const done = (reason: string): ActionResult => ({ outcome: 'done', reason });
+export const skipped = (reason: string): ActionResult => ({ outcome: 'skipped', reason });

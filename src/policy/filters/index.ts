@@ -1,0 +1,18 @@
+import type { FilterDef } from './define.ts';
+
+type Loader = () => Promise<{ default: FilterDef }>;
+
+// Sorted by type; `and`, `or`, `not` and the `"tag:K": V` shorthand are syntax, handled by the compiler.
+export const FILTERS: Readonly<Record<string, Loader>> = {
+  'cross-account': () => import('./cross-account.ts'),
+  encrypted: () => import('./encrypted.ts'),
+  'image-age': () => import('./image-age.ts'),
+  'image-attribute': () => import('./image-attribute.ts'),
+  'in-use': () => import('./in-use.ts'),
+  'last-launched': () => import('./last-launched.ts'),
+  'marked-for-op': () => import('./marked-for-op.ts'),
+  scan: () => import('./scan.ts'),
+  'trusted-source': () => import('./trusted-source.ts'),
+  unused: () => import('./unused.ts'),
+  value: () => import('./value.ts'),
+};
