@@ -1,5 +1,6 @@
 import type { AccountSettingsTable } from './tables/account-settings.ts';
 import type { AccountsTable } from './tables/accounts.ts';
+import type { AdvisoryImportsTable, AdvisoryRowsTable } from './tables/advisories.ts';
 import type { AsgLaunchTemplateRefsTable } from './tables/asg-launch-template-refs.ts';
 import type { AutoScalingGroupsTable } from './tables/auto-scaling-groups.ts';
 import type { BlockDeviceMappingsTable } from './tables/block-device-mappings.ts';
@@ -34,6 +35,8 @@ export interface Database {
   collection_runs: CollectionRunsTable;
   collection_scopes: CollectionScopesTable;
   image_usage: ImageUsageView;
+  advisory_imports: AdvisoryImportsTable;
+  advisory_rows: AdvisoryRowsTable;
 }
 
 /** Primary keys of the history tables, used by the sync writer for upserts. */

@@ -15,7 +15,8 @@ const MAX_PARAMS = 8000;
 /**
  * Upserts rows seen at `now`: new rows get first_seen = now, every row gets last_seen = now
  * and loses any deleted_at (it came back). `updateColumns` limits which columns a re-seen
- * row overwrites (a non-owner must not overwrite owner-only facts).
+ * row overwrites (a non-owner must not overwrite owner-only facts); revive: false leaves
+ * deleted_at of an existing row alone.
  */
 export async function upsertRows<T extends HistoryTable>(
   db: AnyDb,
@@ -23,6 +24,7 @@ export async function upsertRows<T extends HistoryTable>(
   rows: RowOf<T>[],
   now: string,
   updateColumns?: readonly string[],
+  opts: { revive?: boolean } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const keys = TABLE_KEYS[table] as readonly string[];
@@ -44,13 +46,15 @@ export async function upsertRows<T extends HistoryTable>(
     await loose
       .insertInto(table)
       .values(values)
-      .onConflict((oc) => oc.columns(keys as string[]).doUpdateSet(updateSet(update, now) as never))
+      .onConflict((oc) =>
+        oc.columns(keys as string[]).doUpdateSet(updateSet(update, now, opts.revive ?? true) as never),
+      )
       .execute();
   }
 }
 
-function updateSet(cols: string[], now: string): Record<string, unknown> {
-  const set: Record<string, unknown> = { last_seen: now, deleted_at: null };
+function updateSet(cols: string[], now: string, revive: boolean): Record<string, unknown> {
+  const set: Record<string, unknown> = revive ? { last_seen: now, deleted_at: null } : { last_seen: now };
   for (const c of cols) set[c] = sql.ref(`excluded.${c}`);
   return set;
 }
