@@ -1,0 +1,125 @@
+import { AmwError, isAmwError } from '../../errors.ts';
+import type { BlockDevice } from '../disk/block-device.ts';
+import type { Volume } from '../disk/volumes.ts';
+import { findVolumes } from '../disk/volumes.ts';
+import { isVfsError, normalizeImagePath } from '../vfs/vfs.ts';
+import type { InodeFs } from './inode-fs.ts';
+import { openFs } from './probe.ts';
+import type { Mount } from './tree-vfs.ts';
+import { TreeVfs } from './tree-vfs.ts';
+import type { FstabEntry } from './fstab.ts';
+import { parseFstab } from './fstab.ts';
+
+export interface PlacedVolume {
+  readonly path: string;
+  readonly volume: Volume;
+  readonly fs: InodeFs;
+}
+
+export interface AssembledImage {
+  readonly vfs: TreeVfs;
+  readonly mounts: readonly PlacedVolume[];
+  /** fstab entries for local filesystems that are not on this disk (other EBS volumes, say). */
+  readonly unplaced: readonly FstabEntry[];
+}
+
+const OS_RELEASE = ['/etc/os-release', '/usr/lib/os-release'];
+
+async function isRoot(fs: InodeFs): Promise<boolean> {
+  const vfs = new TreeVfs(fs.label, [{ path: '/', fs }]);
+  for (const p of OS_RELEASE) {
+    try {
+      if ((await vfs.stat(p)).type === 'file') return true;
+    } catch (err) {
+      if (!isVfsError(err)) throw err;
+    }
+  }
+  return false;
+}
+
+/** Which volume an fstab device spec names, by filesystem UUID/label, partition or LV. */
+function matches(spec: string, v: Volume, fs: InodeFs): boolean {
+  const [key, ...rest] = spec.split('=');
+  const value = rest.join('=');
+  if (rest.length > 0) {
+    switch (key) {
+      case 'UUID':
+        return value.toLowerCase() === fs.uuid;
+      case 'LABEL':
+        return value === fs.volumeLabel;
+      case 'PARTUUID':
+        return value.toLowerCase() === v.partition?.uuid;
+      case 'PARTLABEL':
+        return value === v.partition?.name;
+      default:
+        return false;
+    }
+  }
+  const byUuid = /^\/dev\/disk\/by-uuid\/(.+)$/.exec(spec);
+  if (byUuid) return byUuid[1]!.toLowerCase() === fs.uuid;
+  const byLabel = /^\/dev\/disk\/by-label\/(.+)$/.exec(spec);
+  if (byLabel) return byLabel[1] === fs.volumeLabel;
+  if (v.lv) {
+    const mapper = `/dev/mapper/${v.lv.vg.replace(/-/g, '--')}-${v.lv.name.replace(/-/g, '--')}`;
+    return spec === mapper || spec === `/dev/${v.lv.vg}/${v.lv.name}`;
+  }
+  const part = /^\/dev\/(?:(?:sd|xvd|vd|hd)[a-z]+|nvme\d+n\d+p|mmcblk\d+p)(\d+)$/.exec(spec);
+  return part !== null && v.partition !== undefined && Number(part[1]) === v.partition.number;
+}
+
+/**
+ * Finds the root filesystem by content (an os-release file), then places the other volumes where
+ * its fstab says. Volumes that hold no filesystem we read are passed over.
+ */
+export async function assembleImage(disk: BlockDevice): Promise<AssembledImage> {
+  const opened: { volume: Volume; fs: InodeFs }[] = [];
+  const failures: unknown[] = [];
+  for (const volume of await findVolumes(disk)) {
+    try {
+      const fs = await openFs(volume.device, volume.label);
+      if (fs) opened.push({ volume, fs });
+    } catch (err) {
+      if (!isAmwError(err)) throw err;
+      failures.push(err);
+    }
+  }
+  let root: { volume: Volume; fs: InodeFs } | undefined;
+  for (const candidate of opened) {
+    try {
+      if (await isRoot(candidate.fs)) {
+        root = candidate;
+        break;
+      }
+    } catch (err) {
+      if (!isAmwError(err)) throw err;
+      failures.push(err);
+    }
+  }
+  if (!root) {
+    const first = failures[0];
+    throw new AmwError(
+      'AMW_DISK_NO_ROOT',
+      `${disk.label}: no volume holds an os-release file (${opened.length} filesystems read)` +
+        (first instanceof Error ? `; ${first.message}` : ''),
+      first === undefined ? {} : { cause: first },
+    );
+  }
+  const mounts: PlacedVolume[] = [{ path: '/', volume: root.volume, fs: root.fs }];
+  const unplaced: FstabEntry[] = [];
+  const rootVfs = new TreeVfs(root.fs.label, [{ path: '/', fs: root.fs }]);
+  let fstab = '';
+  try {
+    fstab = (await rootVfs.readFile('/etc/fstab', { maxBytes: 1024 * 1024 })).toString('utf8');
+  } catch (err) {
+    if (!isVfsError(err)) throw err;
+  }
+  for (const entry of parseFstab(fstab)) {
+    const path = normalizeImagePath(entry.mountPoint);
+    if (path === '/' || mounts.some((m) => m.path === path)) continue;
+    const found = opened.find((o) => o !== root && matches(entry.spec, o.volume, o.fs));
+    if (found) mounts.push({ path, volume: found.volume, fs: found.fs });
+    else unplaced.push(entry);
+  }
+  const tree: Mount[] = mounts.map((m) => ({ path: m.path, fs: m.fs }));
+  return { vfs: new TreeVfs(root.fs.label, tree), mounts, unplaced };
+}

@@ -1,0 +1,169 @@
+import type { ReadFileOptions, Vfs, VfsDirEntry, VfsStat } from '../vfs/vfs.ts';
+import { VfsError, normalizeImagePath } from '../vfs/vfs.ts';
+import type { InodeDirEntry, InodeFs } from './inode-fs.ts';
+
+/** A filesystem placed at a path of the combined tree ("/" for the root filesystem). */
+export interface Mount {
+  readonly path: string;
+  readonly fs: InodeFs;
+}
+
+interface Node {
+  readonly mount: number;
+  readonly ino: number;
+}
+
+const MAX_SYMLINK_HOPS = 40;
+/** Whole-file reads without maxBytes stop here; bigger files need an explicit maxBytes. */
+export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
+/** Each mounted filesystem's inode numbers are shifted into their own range. */
+const INO_SPAN = 2 ** 44;
+const DIR_CACHE_SIZE = 256;
+
+/**
+ * The Vfs over one or more inode-level filesystems: walks paths, follows symlinks inside the
+ * image root, crosses mount points. Directory listings are cached (bounded) so repeated lookups
+ * under /etc cost no further reads.
+ */
+export class TreeVfs implements Vfs {
+  private readonly mounts: Mount[];
+  private readonly dirCache = new Map<string, Map<string, InodeDirEntry>>();
+
+  constructor(
+    readonly label: string,
+    mounts: Mount[],
+  ) {
+    this.mounts = [...mounts];
+    if (!this.mounts.some((m) => m.path === '/')) throw new Error('TreeVfs needs a mount at /');
+  }
+
+  async lstat(path: string): Promise<VfsStat> {
+    const { node, path: p } = await this.resolve(path, false);
+    return this.statNode(node, p);
+  }
+
+  async stat(path: string): Promise<VfsStat> {
+    const { node, path: p } = await this.resolve(path, true);
+    return this.statNode(node, p);
+  }
+
+  async readdir(path: string): Promise<VfsDirEntry[]> {
+    const { node, path: p } = await this.resolve(path, true);
+    const st = await this.statNode(node, p);
+    if (st.type !== 'dir') throw new VfsError('ENOTDIR', p);
+    const entries = await this.listing(node);
+    const out: VfsDirEntry[] = [];
+    for (const e of entries.values()) out.push({ name: e.name, type: e.type });
+    // A directory that hides a mount point still shows it, as the kernel would.
+    for (const m of this.mounts) {
+      if (m.path === '/' || parentOf(m.path) !== p) continue;
+      const name = m.path.slice(m.path.lastIndexOf('/') + 1);
+      if (!entries.has(name)) out.push({ name, type: 'dir' });
+    }
+    return out;
+  }
+
+  async readlink(path: string): Promise<string> {
+    const { node, path: p } = await this.resolve(path, false);
+    const st = await this.statNode(node, p);
+    if (st.type !== 'symlink') throw new VfsError('EINVAL', p, `not a symlink: ${p}`);
+    return this.fsOf(node).readLink(node.ino);
+  }
+
+  async readFile(path: string, options: ReadFileOptions = {}): Promise<Buffer> {
+    const { node, path: p } = await this.resolve(path, true);
+    const st = await this.statNode(node, p);
+    if (st.type === 'dir') throw new VfsError('EISDIR', p);
+    if (st.type !== 'file') throw new VfsError('EINVAL', p, `not a regular file: ${p}`);
+    const limit = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+    if (options.maxBytes === undefined && st.size > limit) {
+      throw new VfsError('EIO', p, `${p}: ${st.size} bytes is more than a whole read allows; pass maxBytes`);
+    }
+    return this.fsOf(node).readData(node.ino, Math.min(limit, st.size));
+  }
+
+  async close(): Promise<void> {
+    this.dirCache.clear();
+  }
+
+  private fsOf(node: Node): InodeFs {
+    return this.mounts[node.mount]!.fs;
+  }
+
+  private async statNode(node: Node, _path: string): Promise<VfsStat> {
+    const st = await this.fsOf(node).stat(node.ino);
+    return node.mount === 0 ? st : { ...st, ino: node.mount * INO_SPAN + (st.ino % INO_SPAN) };
+  }
+
+  private mountAt(path: string): number {
+    return this.mounts.findIndex((m) => m.path === path);
+  }
+
+  private async listing(node: Node): Promise<Map<string, InodeDirEntry>> {
+    const key = `${node.mount}:${node.ino}`;
+    const hit = this.dirCache.get(key);
+    if (hit) return hit;
+    const map = new Map<string, InodeDirEntry>();
+    for (const e of await this.fsOf(node).listDir(node.ino)) {
+      if (e.name !== '.' && e.name !== '..' && !map.has(e.name)) map.set(e.name, e);
+    }
+    this.dirCache.set(key, map);
+    if (this.dirCache.size > DIR_CACHE_SIZE) {
+      const oldest = this.dirCache.keys().next().value;
+      if (oldest !== undefined) this.dirCache.delete(oldest);
+    }
+    return map;
+  }
+
+  /**
+   * Walks `path` from the root. A symlink met on the way (or at the end, when `follow`) is
+   * spliced into the remaining path, which is normalised again, so ".." never leaves the image.
+   */
+  private async resolve(path: string, follow: boolean): Promise<{ node: Node; path: string }> {
+    let parts = splitPath(normalizeImagePath(path));
+    let hops = 0;
+    restart: for (;;) {
+      const rootMount = this.mountAt('/');
+      let node: Node = { mount: rootMount, ino: this.mounts[rootMount]!.fs.rootIno };
+      let here = '/';
+      for (let i = 0; i < parts.length; i++) {
+        const name = parts[i]!;
+        const st = await this.statNode(node, here);
+        if (st.type !== 'dir') throw new VfsError('ENOTDIR', here);
+        const childPath = here === '/' ? `/${name}` : `${here}/${name}`;
+        const mounted = this.mountAt(childPath);
+        let child: Node;
+        if (mounted >= 0) {
+          child = { mount: mounted, ino: this.mounts[mounted]!.fs.rootIno };
+        } else {
+          const entry = (await this.listing(node)).get(name);
+          if (!entry) throw new VfsError('ENOENT', childPath);
+          child = { mount: node.mount, ino: entry.ino };
+        }
+        const last = i === parts.length - 1;
+        if (!last || follow) {
+          const cst = await this.statNode(child, childPath);
+          if (cst.type === 'symlink') {
+            if (++hops > MAX_SYMLINK_HOPS) throw new VfsError('ELOOP', childPath);
+            const target = await this.fsOf(child).readLink(child.ino);
+            const base = target.startsWith('/') ? '/' : here;
+            parts = splitPath(normalizeImagePath(base, target, ...parts.slice(i + 1)));
+            continue restart;
+          }
+        }
+        node = child;
+        here = childPath;
+      }
+      return { node, path: here };
+    }
+  }
+}
+
+function splitPath(p: string): string[] {
+  return p.split('/').filter((s) => s !== '');
+}
+
+function parentOf(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i <= 0 ? '/' : p.slice(0, i);
+}
