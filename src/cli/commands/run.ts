@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import { AmwError } from '../../errors.ts';
+import type { AwsAccess } from '../../aws/clients.ts';
+import { assumeRoleCredentials } from '../../aws/accounts.ts';
+import { openStore } from '../../store/db.ts';
+import { loadGroups } from '../../policy/config.ts';
+import { loadAndCompile, runAll } from '../../policy/engine.ts';
+import { AwsEffects } from '../../policy/aws-effects.ts';
+import { StoreAudit, migratePolicyTables, policyDb } from '../../policy/store-audit.ts';
+import { loadInventory } from '../../policy/store-inventory.ts';
+import { summaryRows, summaryTable, writeOutputs } from '../../policy/output.ts';
+import { addFlags, commonFlags, defineFlag } from '../flags.ts';
+import { EXIT_ERROR } from '../main.ts';
+import { policyFlags } from './validate.ts';
+import type { CommandModule } from './index.ts';
+
+export const runFlags = {
+  group: defineFlag({
+    name: 'group',
+    description: 'run only this account group',
+    kind: 'string',
+    placeholder: 'name',
+  }),
+  outputDir: defineFlag({
+    name: 'output-dir',
+    short: 's',
+    description: 'write <policy>/resources.json and metadata.json here',
+    kind: 'string',
+    placeholder: 'dir',
+  }),
+  collect: defineFlag({
+    name: 'collect',
+    description: 'refresh the inventory (amiwarden collect) first',
+    kind: 'boolean',
+  }),
+} as const;
+
+interface RunOpts {
+  policies?: string[];
+  db: string;
+  endpoint?: string;
+  config: string;
+  format: 'table' | 'json' | 'csv';
+  dryrun?: boolean;
+  group?: string;
+  outputDir?: string;
+  collect?: boolean;
+  quiet?: boolean;
+}
+
+export const command: CommandModule = {
+  name: 'run',
+  register(program) {
+    const cmd = program
+      .command('run')
+      .description('evaluate policies against the asset store and carry out their actions (guarded)');
+    addFlags(
+      cmd,
+      policyFlags.policies,
+      commonFlags.db,
+      commonFlags.endpoint,
+      commonFlags.config,
+      commonFlags.format,
+      commonFlags.dryrun,
+      commonFlags.quiet,
+      ...Object.values(runFlags),
+    );
+    cmd.action(async (opts: RunOpts, self: Command) => {
+      const targets = opts.policies ?? [];
+      if (targets.length === 0)
+        self.error('error: -p/--policies is required', { exitCode: 2, code: 'amw.usage' });
+      let groups = await loadGroups(opts.config, self.getOptionValueSource('config') !== 'default');
+      if (opts.group) {
+        groups = groups.filter((g) => g.name === opts.group);
+        if (groups.length === 0)
+          throw new AmwError('AMW_USAGE', `no account group named "${opts.group}" in ${opts.config}`);
+      }
+      // Everything is validated before anything is read or changed.
+      const policies = await loadAndCompile(targets, groups);
+      if (opts.collect) {
+        const { buildProgram } = await import('../main.ts');
+        const sub = ['node', 'amiwarden', 'collect', '--db', opts.db, '--config', opts.config];
+        if (opts.endpoint) sub.push('--endpoint', opts.endpoint);
+        if (opts.quiet) sub.push('--quiet');
+        await (await buildProgram()).parseAsync(sub);
+      }
+      const store = await openStore(opts.db);
+      const roles = new Map(
+        (await store.db.selectFrom('accounts').select(['account_id', 'role_arn']).execute()).map((a) => [
+          a.account_id,
+          a.role_arn,
+        ]),
+      );
+      const base: AwsAccess = opts.endpoint ? { endpoint: opts.endpoint } : {};
+      const effects = new AwsEffects((accountId, region): AwsAccess => {
+        const role = roles.get(accountId);
+        return role ? { ...base, credentials: assumeRoleCredentials(base, region, role) } : base;
+      });
+      try {
+        await migratePolicyTables(policyDb(store.db));
+        const inventory = await loadInventory(store.db);
+        const audit = new StoreAudit(policyDb(store.db));
+        const start = new Date();
+        const info = { runId: randomUUID(), start, dryrun: opts.dryrun ?? false };
+        const runs = await runAll(policies, inventory, {
+          runId: info.runId,
+          now: start,
+          dryrun: info.dryrun,
+          audit,
+          effects: effects.for,
+        });
+        if (opts.outputDir) await writeOutputs(opts.outputDir, policies, runs, { ...info, end: new Date() });
+        if (opts.format === 'json')
+          console.log(
+            JSON.stringify(
+              { runId: info.runId, dryrun: info.dryrun, policies: summaryRows(runs), runs },
+              null,
+              2,
+            ),
+          );
+        else if (opts.format === 'csv') {
+          const rows = summaryRows(runs);
+          const cols = Object.keys(rows[0] ?? { policy: '' });
+          console.log(
+            [
+              cols.join(','),
+              ...rows.map((r) => cols.map((c) => String(r[c as keyof typeof r])).join(',')),
+            ].join('\n'),
+          );
+        } else if (!opts.quiet || runs.length > 0) process.stdout.write(summaryTable(runs));
+        const tripped = runs.filter((r) => r.tripped);
+        const failed = runs.reduce((n, r) => n + r.outcomes.failed, 0);
+        if (tripped.length > 0) {
+          const t = tripped[0];
+          throw new AmwError(
+            'AMW_POLICY_CIRCUIT_BREAKER',
+            `${t?.policy} (${t?.group}): ${t?.tripped}${tripped.length > 1 ? ` (+${tripped.length - 1} more)` : ''}`,
+          );
+        }
+        if (failed > 0) {
+          console.error(`amiwarden: ${failed} action(s) failed; see the audit rows of run ${info.runId}`);
+          process.exitCode = EXIT_ERROR;
+        }
+      } finally {
+        effects.close();
+        await store.close();
+      }
+    });
+  },
+};
