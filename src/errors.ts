@@ -38,6 +38,8 @@ export const ERROR_CATALOG = {
   // scanning
   AMW_SCAN_SOURCE: 'The scan source cannot be opened (missing path, unknown scheme, unreadable).',
   AMW_SCAN_OUTSIDE_READS: 'A check read a path it did not declare in `reads`.',
+  AMW_SCAN_CHECKS_INVALID:
+    'A check rule or benchmark catalog file is invalid: bad YAML, schema, unknown template or rule, bad params.',
   AMW_SCAN_UNSCANNABLE: 'The image cannot be scanned (Marketplace, not shared with us, no KMS decrypt).',
   AMW_DISK_BAD_MBR: 'The MBR partition table is corrupt.',
   AMW_DISK_BAD_GPT: 'The GPT header or partition entries are corrupt.',

@@ -2,7 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { OsInfo } from '../os/types.ts';
 import type { PackageInventory } from '../packages/types.ts';
 import type { Vfs } from '../vfs/vfs.ts';
-import type { Verdict } from './verdict.ts';
+import type { CoverageGap, Verdict } from './verdict.ts';
 
 /**
  * What a check template may read, as absolute in-image globs: "/etc/ssh/sshd_config",
@@ -23,6 +23,8 @@ export interface CheckContext {
   readonly packages: PackageInventory;
   /** Per-scan memo so parsed files (passwd, sshd effective config...) are read once across checks. */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /** Records a part the check could not read (the scan becomes partial) when it can still judge the rest. */
+  coverage?(gap: CoverageGap): void;
 }
 
 /** A typed, reusable check: rules (data) name a template and give its parameters. */

@@ -46,7 +46,11 @@ export const template = defineCheckTemplate({
         const m = PEM_PRIVATE.exec(text) ?? PUTTY_PRIVATE.exec(text);
         if (m) {
           const line = text.slice(0, m.index).split('\n').length;
-          findings.push({ message: `private key stored in the image (${m[0].replace(/-/g, '').trim()})`, path, line });
+          findings.push({
+            message: `private key stored in the image (${m[0].replace(/-/g, '').trim()})`,
+            path,
+            line,
+          });
         }
       }
     }

@@ -1,0 +1,38 @@
+import type { TSchema } from '@sinclair/typebox';
+import type { CheckTemplate } from '../template.ts';
+import { template as authorizedKeysAbsent } from './authorized-keys-absent.ts';
+import { template as buildLeftovers } from './build-leftovers.ts';
+import { template as cloudInitSettings } from './cloud-init-settings.ts';
+import { template as credentialFilesAbsent } from './credential-files-absent.ts';
+import { template as fileModeOwner } from './file-mode-owner.ts';
+import { template as historyFilesClean } from './history-files-clean.ts';
+import { template as logsEmpty } from './logs-empty.ts';
+import { template as machineIdEmpty } from './machine-id-empty.ts';
+import { template as pathsAbsent } from './paths-absent.ts';
+import { template as privateKeysAbsent } from './private-keys-absent.ts';
+import { template as sshHostKeysAbsent } from './ssh-host-keys-absent.ts';
+import { template as sshdConfigPerms } from './sshd-config-perms.ts';
+import { template as sshdOption } from './sshd-option.ts';
+import { template as sysctlKey } from './sysctl-key.ts';
+
+/**
+ * The one registry of check templates, sorted by id. Each file under templates/ exports
+ * `template` made with defineCheckTemplate, and its id equals its file name; add one import and
+ * one line below, in order. A duplicate id throws when the registry is built.
+ */
+export const TEMPLATES: readonly CheckTemplate<TSchema>[] = [
+  authorizedKeysAbsent,
+  buildLeftovers,
+  cloudInitSettings,
+  credentialFilesAbsent,
+  fileModeOwner,
+  historyFilesClean,
+  logsEmpty,
+  machineIdEmpty,
+  pathsAbsent,
+  privateKeysAbsent,
+  sshHostKeysAbsent,
+  sshdConfigPerms,
+  sshdOption,
+  sysctlKey,
+];
