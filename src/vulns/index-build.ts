@@ -1,0 +1,73 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import type { StoredAdvisory } from './store.ts';
+import { advisoriesFor, importsFor } from './store.ts';
+
+/** The part of the image's OS that picks advisories: os-release ID and VERSION_ID. */
+export interface OsRef {
+  readonly id: string;
+  readonly versionId: string;
+}
+
+/**
+ * The release key rows are stored under: Debian/Ubuntu/Amazon use VERSION_ID as is; Alpine keeps
+ * major.minor ("3.19.1" -> "3.19"); Enterprise Linux clones keep the major ("9.3" -> "9").
+ */
+export function releaseKey(os: OsRef): string {
+  const v = os.versionId.trim();
+  if (os.id === 'alpine') return v.split('.').slice(0, 2).join('.');
+  if (['rocky', 'almalinux', 'rhel', 'centos', 'ol'].includes(os.id)) return v.split('.')[0] ?? v;
+  return v;
+}
+
+export interface AdvisoryIndex {
+  readonly distro: string;
+  readonly release: string;
+  /** Rows naming source packages, by source package name. */
+  readonly bySource: ReadonlyMap<string, readonly StoredAdvisory[]>;
+  /** Rows naming binary packages, by binary package name. */
+  readonly byBinary: ReadonlyMap<string, readonly StoredAdvisory[]>;
+  readonly rowCount: number;
+  /** Newest successful import time (ISO) per source kind that contributed rows. */
+  readonly importedAt: ReadonlyMap<string, string>;
+}
+
+function push(map: Map<string, StoredAdvisory[]>, key: string, row: StoredAdvisory): void {
+  const list = map.get(key);
+  if (list) list.push(row);
+  else map.set(key, [row]);
+}
+
+export function buildAdvisoryIndex(
+  rows: Iterable<StoredAdvisory>,
+  os: OsRef,
+  importedAt: ReadonlyMap<string, string> = new Map(),
+): AdvisoryIndex {
+  const distro = os.id;
+  const release = releaseKey(os);
+  const bySource = new Map<string, StoredAdvisory[]>();
+  const byBinary = new Map<string, StoredAdvisory[]>();
+  let rowCount = 0;
+  for (const r of rows) {
+    if (r.distro !== distro || r.release !== release) continue;
+    push(r.packageKind === 'source' ? bySource : byBinary, r.packageName, r);
+    rowCount++;
+  }
+  return { distro, release, bySource, byBinary, rowCount, importedAt };
+}
+
+/** Reads one release's rows from the store (scans are offline: only what `advisories update` stored). */
+export async function loadAdvisoryIndex(db: Kysely<Database>, os: OsRef): Promise<AdvisoryIndex> {
+  const release = releaseKey(os);
+  const [rows, imports] = await Promise.all([
+    advisoriesFor(db, os.id, release),
+    importsFor(db, os.id, release),
+  ]);
+  const importedAt = new Map<string, string>();
+  for (const imp of imports) {
+    const at = imp.finished_at ?? imp.started_at;
+    const prev = importedAt.get(imp.kind);
+    if (!prev || prev < at) importedAt.set(imp.kind, at);
+  }
+  return buildAdvisoryIndex(rows, os, importedAt);
+}
