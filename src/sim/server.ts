@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { parseAuthorization } from './credentials.ts';
 import type { FaultDecision, FaultInjector } from './faults.ts';
 import { ApiError } from './protocol/errors.ts';

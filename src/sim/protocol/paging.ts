@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiError } from './errors.ts';
+import type { ApiError } from './errors.ts';
 
 /**
  * Paging over a listing sorted by a unique key. A token names the listing (a fingerprint of the

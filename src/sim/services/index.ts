@@ -1,7 +1,15 @@
+import { autoscaling } from './autoscaling.ts';
+import { ec2 } from './ec2/index.ts';
+import { organizations } from './organizations.ts';
+import { ssm } from './ssm.ts';
 import { sts } from './sts.ts';
 import type { ServiceDef } from './types.ts';
 
 /** Services by their SigV4 signing name. */
 export const SERVICES: Readonly<Record<string, ServiceDef>> = {
+  autoscaling,
+  ec2,
+  organizations,
+  ssm,
   sts,
 };

@@ -62,6 +62,8 @@ export class EstateState {
   private readonly templateNames = new Map<string, string>();
   /** Images referenced by each snapshot id, in every image state. */
   private readonly snapshotImages = new Map<string, Set<string>>();
+  /** How many instances (in any state) were launched from each image. */
+  readonly instancesOnImage = new Map<string, number>();
   version = 0;
   private sessionCounter = 0;
 
@@ -174,6 +176,7 @@ export class EstateState {
   // ---- instances, templates, ASGs, launch configurations, parameters
   addInstance(inst: InstanceRec): void {
     this.instances.set(inst.id, inst);
+    this.instancesOnImage.set(inst.imageId, (this.instancesOnImage.get(inst.imageId) ?? 0) + 1);
     addTo(this.instancesByOwner, key(inst.ownerId, inst.region), inst.id);
   }
   instanceIdsOwnedBy(owner: string, region: string): ReadonlySet<string> {
