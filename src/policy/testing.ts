@@ -1,6 +1,6 @@
 // Test support: build inventories by hand and watch what actions asked AWS to do.
 import type { ImageEffects } from './effects.ts';
-import type { AmiRecord, LaunchPermission, PolicyImage, UsageRef } from './resource.ts';
+import type { AmiRecord, LaunchPermission, PolicyImage, ScanSummary, UsageRef } from './resource.ts';
 
 export interface EffectCall {
   accountId: string;
@@ -44,6 +44,7 @@ export interface ImageSpec extends Partial<AmiRecord> {
   usage?: Partial<UsageRef>[];
   snapshots?: string[];
   daysOld?: number;
+  scan?: ScanSummary;
 }
 
 export const NOW = new Date('2026-11-01T12:00:00Z');
@@ -57,6 +58,7 @@ export function image(spec: ImageSpec, now = NOW): PolicyImage {
     usage = [],
     snapshots,
     daysOld,
+    scan,
     ...rest
   } = spec;
   const resource: AmiRecord = {
@@ -77,6 +79,7 @@ export function image(spec: ImageSpec, now = NOW): PolicyImage {
     region,
     owned,
     launchPermissions: perms,
+    ...(scan ? { scan } : {}),
     usage: usage.map((u) => ({
       kind: 'instance',
       id: 'i-0',
