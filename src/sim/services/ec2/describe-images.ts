@@ -71,7 +71,9 @@ function listable(
 function executableBy(state: EstateState, img: ImageRec, caller: Caller, who: readonly string[]): boolean {
   return who.some((w) => {
     if (w === 'all') return isPublic(img);
-    if (w === 'self' || w === caller.accountId) return sharedWith(state, img, caller.accountId);
+    // Owners launch by ownership, not by an explicit permission, so their own images are not "shared with self".
+    if (w === 'self' || w === caller.accountId)
+      return img.ownerId !== caller.accountId && sharedWith(state, img, caller.accountId);
     return img.launchPermissions.some((p) => p.userId === w);
   });
 }
