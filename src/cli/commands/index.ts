@@ -10,5 +10,12 @@ type Loader = () => Promise<CommandModule>;
 
 // Sorted by name; lazy so that `amiwarden query` does not load the scanner or the server.
 export const COMMANDS: Readonly<Record<string, Loader>> = {
+  advisories: async () => (await import('./advisories.ts')).command,
+  collect: async () => (await import('./collect.ts')).command,
+  demo: async () => (await import('./demo.ts')).command,
+  query: async () => (await import('./query.ts')).command,
+  run: async () => (await import('./run.ts')).command,
+  scan: async () => (await import('./scan.ts')).command,
+  validate: async () => (await import('./validate.ts')).command,
   version: async () => (await import('./version.ts')).command,
 };

@@ -15,7 +15,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('error', 'text')
     .execute();
   let rows = db.schema.createTable('advisory_rows');
-  for (const col of ['source', 'location', 'advisory_id', 'distro', 'release', 'package_name', 'package_kind', 'arch'])
+  for (const col of [
+    'source',
+    'location',
+    'advisory_id',
+    'distro',
+    'release',
+    'package_name',
+    'package_kind',
+    'arch',
+  ])
     rows = rows.addColumn(col, 'text', (c) => c.notNull());
   rows = rows
     .addColumn('status', 'text', (c) => c.notNull())
