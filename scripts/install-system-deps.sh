@@ -12,6 +12,7 @@ have sfdisk /usr/sbin/sfdisk || need+=(fdisk)
 have debootstrap /usr/sbin/debootstrap || need+=(debootstrap)
 have chromium /usr/bin/chromium || need+=(chromium)
 have pvcreate /usr/sbin/pvcreate || need+=(lvm2)
+have xz /usr/bin/xz || need+=(xz-utils)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
