@@ -25,6 +25,8 @@ export interface Ext4Options {
   type?: 'ext2' | 'ext3' | 'ext4';
   blockSize?: number;
   features?: string;
+  /** mke2fs -d writes linear directories; e2fsck -D rebuilds the large ones as hashed (htree). */
+  index?: boolean;
 }
 
 export async function makeExt4(tree: string, image: string, o: Ext4Options): Promise<void> {
@@ -34,6 +36,11 @@ export async function makeExt4(tree: string, image: string, o: Ext4Options): Pro
   if (o.features) args.push('-O', o.features);
   run('truncate', ['-s', `${o.sizeMiB}M`, image]);
   run('mke2fs', [...args, image]);
+  if (o.index) {
+    // e2fsck exits 1 when it changed something, which is the point here.
+    const r = spawnSync('e2fsck', ['-fyD', image], { env: XFS_ENV });
+    if (r.status !== 0 && r.status !== 1) throw new Error(`e2fsck -D failed: ${r.stderr.toString()}`);
+  }
   // mke2fs -d gives the root directory the source's mode; keep it predictable.
 }
 

@@ -35,7 +35,7 @@ export async function buildVariant(v: Variant, work: string): Promise<BuiltVaria
   switch (v) {
     case 'ext4-gpt': {
       await layOutDiskTree('debian12', tree, `UUID=${U(1)} / ext4 errors=remount-ro 0 1\n`);
-      await makeExt4(tree, part('root.img'), { sizeMiB: 64, uuid: U(1) });
+      await makeExt4(tree, part('root.img'), { sizeMiB: 64, uuid: U(1), index: true });
       await makeDisk(disk, 'gpt', [
         { sizeMiB: 1, type: GPT_BIOS_BOOT, name: 'bios' },
         { sizeMiB: 64, type: GPT_LINUX, name: 'rootfs', image: part('root.img') },

@@ -23,7 +23,7 @@ const FIXTURES = new URL('../fixtures/rootfs/', import.meta.url);
 /** Files keep this mtime so ext4 images (which copy it) can be compared to the tree. */
 export const FIXED_MTIME = new Date('2024-01-02T03:04:05Z');
 export const SPARSE_SIZE = 8 * 1024 * 1024;
-export const MANY_FILES = 3000;
+export const MANY_FILES = 2000;
 
 /**
  * Lays out a rootfs fixture (test/fixtures/rootfs/NAME.yml) plus what exercises disk formats:

@@ -1,0 +1,3 @@
+import { checkVariants } from '../helpers/variant-check.ts';
+
+checkVariants(['var-partition', 'lvm']);

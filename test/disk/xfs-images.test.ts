@@ -1,0 +1,3 @@
+import { checkVariants } from '../helpers/variant-check.ts';
+
+checkVariants(['xfs-gpt-4k', 'mbr-logical']);
