@@ -97,7 +97,7 @@ export function describeSnapshots(ctx: Ctx): XmlObject {
           `Value (${id}) for parameter snapshotId is invalid. Expected: 'snap-...'.`,
         );
       const s = state.snapshots.get(id);
-      if (!s || s.region !== caller.region)
+      if (!s || s.region !== caller.region || !restorableBy(s, caller.accountId))
         throw new ApiError('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);
       if (selected(s)) out.push(s);
     }
