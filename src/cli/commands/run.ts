@@ -11,7 +11,7 @@ import { StoreAudit, migratePolicyTables, policyDb } from '../../policy/store-au
 import { loadInventory } from '../../policy/store-inventory.ts';
 import { summaryRows, summaryTable, writeOutputs } from '../../policy/output.ts';
 import { addFlags, commonFlags, defineFlag } from '../flags.ts';
-import { EXIT_ERROR } from '../main.ts';
+import { EXIT_ERROR, ExitCode } from '../main.ts';
 import { policyFlags } from './validate.ts';
 import type { CommandModule } from './index.ts';
 
@@ -28,6 +28,12 @@ export const runFlags = {
     description: 'write <policy>/resources.json and metadata.json here',
     kind: 'string',
     placeholder: 'dir',
+  }),
+  now: defineFlag({
+    name: 'now',
+    description: 'evaluate ages and dates as of this ISO 8601 time (reproducible runs, tests)',
+    kind: 'string',
+    placeholder: 'time',
   }),
   collect: defineFlag({
     name: 'collect',
@@ -46,6 +52,7 @@ interface RunOpts {
   group?: string;
   outputDir?: string;
   collect?: boolean;
+  now?: string;
   quiet?: boolean;
 }
 
@@ -76,6 +83,9 @@ export const command: CommandModule = {
         if (groups.length === 0)
           throw new AmwError('AMW_USAGE', `no account group named "${opts.group}" in ${opts.config}`);
       }
+      const evalTime = opts.now ? new Date(opts.now) : new Date();
+      if (Number.isNaN(evalTime.getTime()))
+        throw new AmwError('AMW_USAGE', `--now expects an ISO 8601 time, got "${opts.now}"`);
       // Everything is validated before anything is read or changed.
       const policies = await loadAndCompile(targets, groups);
       if (opts.collect) {
@@ -105,7 +115,7 @@ export const command: CommandModule = {
         const info = { runId: randomUUID(), start, dryrun: opts.dryrun ?? false };
         const runs = await runAll(policies, inventory, {
           runId: info.runId,
-          now: start,
+          now: evalTime,
           dryrun: info.dryrun,
           audit,
           effects: effects.for,
@@ -140,7 +150,7 @@ export const command: CommandModule = {
         }
         if (failed > 0) {
           console.error(`amiwarden: ${failed} action(s) failed; see the audit rows of run ${info.runId}`);
-          process.exitCode = EXIT_ERROR;
+          throw new ExitCode(EXIT_ERROR);
         }
       } finally {
         effects.close();
