@@ -121,6 +121,6 @@ export type WorkflowTables = {
 export type WorkflowDb = Kysely<WorkflowTables>;
 
 /** Views any store's Kysely handle as one that also knows the workflow tables. */
-export function workflowDb(db: Kysely<unknown> | Kysely<object>): WorkflowDb {
-  return (db as Kysely<object>).withTables<WorkflowTables>() as unknown as WorkflowDb;
+export function workflowDb<T>(db: Kysely<T>): WorkflowDb {
+  return (db as unknown as Kysely<object>).withTables<WorkflowTables>() as unknown as WorkflowDb;
 }
