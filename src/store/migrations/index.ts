@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as advisories from './20261123T2310-advisories.ts';
 import * as initial from './20261123T2230-initial.ts';
 import * as apiTokens from './20261123T2300-api-tokens.ts';
+import * as scans from './20261123T2340-scans.ts';
 
 /** Timestamped migrations, applied in name order; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
   '20261123T2230-initial': initial,
   '20261123T2300-api-tokens': apiTokens,
   '20261123T2310-advisories': advisories,
+  '20261123T2340-scans': scans,
 };

@@ -1,0 +1,134 @@
+import { stat } from 'node:fs/promises';
+import { AmwError } from '../errors.ts';
+import { runControls } from './checks/engine.ts';
+import type { ControlResult } from './checks/engine.ts';
+import { loadCheckSet } from './checks/loader.ts';
+import type { CheckSet } from './checks/loader.ts';
+import { selectControls } from './checks/select.ts';
+import type { Selection } from './checks/select.ts';
+import type { CoverageGap, ScanCompleteness, VerdictStatus } from './checks/verdict.ts';
+import { detectOs, isSupportedOs } from './os/detect.ts';
+import type { OsInfo } from './os/types.ts';
+import { readPackageInventory } from './packages/inventory.ts';
+import type { PackageInventory } from './packages/types.ts';
+import { openDirVfs } from './vfs/dir-vfs.ts';
+import type { Vfs } from './vfs/vfs.ts';
+
+export type VerdictCounts = Record<VerdictStatus, number> & { total: number };
+
+export interface ScanResult {
+  readonly source: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly os: OsInfo;
+  /** True when the OS has a CIS catalog; other detected OSes get the hygiene checks only. */
+  readonly osSupported: boolean;
+  readonly packages: PackageInventory;
+  readonly controls: readonly ControlResult[];
+  readonly counts: VerdictCounts;
+  readonly completeness: ScanCompleteness;
+  readonly gaps: readonly CoverageGap[];
+}
+
+export interface OpenedSource {
+  readonly vfs: Vfs;
+  close(): Promise<void>;
+}
+
+/** `dir:PATH`, `file:DISK.img`, or a plain path (a directory is a root tree, a regular file a disk image). */
+export async function openScanSource(spec: string): Promise<OpenedSource> {
+  if (spec.startsWith('file:')) return openDisk(spec);
+  const path = spec.startsWith('dir:') ? spec.slice(4) : spec;
+  if (!spec.startsWith('dir:')) {
+    const st = await stat(path).catch((err: unknown) => {
+      throw new AmwError('AMW_SCAN_SOURCE', `cannot open scan source ${path}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    });
+    if (st.isFile() || st.isBlockDevice()) return openDisk(`file:${path}`);
+  }
+  const vfs = await openDirVfs(path);
+  return { vfs, close: async () => undefined };
+}
+
+async function openDisk(spec: string): Promise<OpenedSource> {
+  // Loaded lazily: a directory scan does not need the disk and filesystem readers.
+  const { openFileSource } = await import('./sources/file-source.ts');
+  const src = await openFileSource(spec);
+  return { vfs: src.vfs, close: () => src.close() };
+}
+
+export function countVerdicts(controls: readonly ControlResult[]): VerdictCounts {
+  const counts: VerdictCounts = { pass: 0, fail: 0, manual: 0, 'not-applicable': 0, error: 0, total: 0 };
+  for (const c of controls) {
+    counts[c.verdict.status]++;
+    counts.total++;
+  }
+  return counts;
+}
+
+/**
+ * The pipeline on an opened image: OS, packages, checks. An OS that cannot be detected makes the
+ * scan `failed` (the hygiene checks still run and are reported); an unreadable or missing package
+ * database, a check that errors or a part that could not be read makes it `partial`.
+ */
+export async function scanVfs(
+  vfs: Vfs,
+  selection: Selection = {},
+  checkSet?: CheckSet,
+  now: () => Date = () => new Date(),
+): Promise<ScanResult> {
+  const started = now();
+  const t0 = performance.now();
+  const gaps: CoverageGap[] = [];
+  // A rule or catalog that does not load is left out and named as a gap (the scan is partial),
+  // never silently dropped; the registry meta-test keeps the shipped files strict.
+  const set =
+    checkSet ??
+    loadCheckSet({
+      onProblem: (err) => gaps.push({ part: 'checks', reason: err.toLine() }),
+    });
+  const detected = await detectOs(vfs);
+  if (detected.problem) gaps.push({ part: 'os', reason: detected.problem });
+  const os = detected.os;
+  const packages = await readPackageInventory(vfs, os);
+  if (packages.status === 'unreadable')
+    gaps.push({ part: `packages (${packages.manager})`, reason: packages.reason });
+  if (packages.status === 'none' && !detected.problem)
+    gaps.push({ part: 'packages', reason: packages.reason });
+  const selected = selectControls(set, os, selection);
+  for (const note of selected.notes) gaps.push({ part: 'benchmark', reason: note });
+  const run = await runControls(set, selected.catalogs, { vfs, os, packages });
+  gaps.push(...run.gaps);
+  const completeness: ScanCompleteness = detected.problem
+    ? 'failed'
+    : gaps.length > 0
+      ? 'partial'
+      : 'complete';
+  return {
+    source: vfs.label,
+    startedAt: started.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    os,
+    osSupported: isSupportedOs(os),
+    packages,
+    controls: run.results,
+    counts: countVerdicts(run.results),
+    completeness,
+    gaps,
+  };
+}
+
+/** Opens a source spec, scans it and closes it. */
+export async function scanImage(
+  spec: string,
+  selection: Selection = {},
+  checkSet?: CheckSet,
+): Promise<ScanResult> {
+  const src = await openScanSource(spec);
+  try {
+    return await scanVfs(src.vfs, selection, checkSet);
+  } finally {
+    await src.close();
+  }
+}

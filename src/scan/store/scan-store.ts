@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { openStore } from '../../store/db.ts';
+import type { Store } from '../../store/db.ts';
+import { findingsOf, reasonOf } from '../report/report.ts';
+import type { ScanResult } from '../scan-image.ts';
+import type { ScanTables } from './scan-tables.ts';
+
+const CHUNK = 200;
+
+async function insertChunked<T extends keyof ScanTables>(
+  db: Kysely<ScanTables>,
+  table: T,
+  rows: ReadonlyArray<ScanTables[T]>,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + CHUNK) as never)
+      .execute();
+}
+
+/** Writes one scan with its control verdicts, findings and packages in one transaction; returns the scan id. */
+export async function writeScan(store: Store, imageId: string, r: ScanResult): Promise<string> {
+  const db = store.db as unknown as Kysely<ScanTables>;
+  const scanId = randomUUID();
+  const pkgs = r.packages.status === 'ok' ? r.packages.packages : [];
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('scans')
+      .values({
+        scan_id: scanId,
+        image_id: imageId,
+        source: r.source,
+        started_at: r.startedAt,
+        duration_ms: r.durationMs,
+        os_id: r.os.id,
+        os_version: r.os.versionId,
+        os_name: r.os.prettyName,
+        completeness: r.completeness,
+        gaps: JSON.stringify(r.gaps),
+        packages_status: r.packages.status,
+        package_count: pkgs.length,
+        passed: r.counts.pass,
+        failed: r.counts.fail,
+        manual: r.counts.manual,
+        not_applicable: r.counts['not-applicable'],
+        errors: r.counts.error,
+      })
+      .execute();
+    await insertChunked(
+      tx,
+      'scan_controls',
+      r.controls.map((c) => ({
+        scan_id: scanId,
+        catalog_id: c.catalogId,
+        control_id: c.control.id,
+        title: c.control.title,
+        section: c.control.section,
+        status: c.verdict.status,
+        severity: c.severity,
+        reason: reasonOf(c) ?? null,
+      })),
+    );
+    let seq = 0;
+    await insertChunked(
+      tx,
+      'scan_findings',
+      r.controls.flatMap((c) =>
+        findingsOf(c).map((f) => ({
+          scan_id: scanId,
+          seq: seq++,
+          catalog_id: c.catalogId,
+          control_id: c.control.id,
+          rule_id: f.ruleId,
+          severity: f.severity,
+          message: f.message,
+          path: f.path ?? null,
+          line: f.line ?? null,
+        })),
+      ),
+    );
+    // A database can list one name/arch twice (multilib leftovers); the key keeps the first.
+    const seen = new Set<string>();
+    await insertChunked(
+      tx,
+      'scan_packages',
+      pkgs
+        .filter((p) => {
+          const k = `${p.manager}\0${p.name}\0${p.arch ?? ''}`;
+          return seen.has(k) ? false : (seen.add(k), true);
+        })
+        .map((p) => ({
+          scan_id: scanId,
+          manager: p.manager,
+          name: p.name,
+          version: p.version,
+          arch: p.arch ?? '',
+          epoch: p.epoch ?? null,
+          source_name: p.sourceName ?? null,
+          source_version: p.sourceVersion ?? null,
+          license: p.license ?? null,
+        })),
+    );
+  });
+  return scanId;
+}
+
+/** Opens the store (migrating it), writes the scan, closes it. */
+export async function storeScan(target: string, imageId: string, r: ScanResult): Promise<string> {
+  const store = await openStore(target);
+  try {
+    return await writeScan(store, imageId, r);
+  } finally {
+    await store.close();
+  }
+}
