@@ -14,7 +14,11 @@ export async function writeScope(db: Kysely<Database>, data: ScopeData, now: str
     const scope = { account_id: data.accountId, region: data.region };
     await upsertRows(trx, 'images', data.ownedImages, now);
     await markOwnedImagesDeleted(trx, data, now);
-    await upsertRows(trx, 'images', data.otherImages, now, NON_OWNER_IMAGE_COLUMNS);
+    // The owner's own view wins: a consumer only adds the row if the owner's run has not.
+    const ownerCollected = data.otherImages.filter((i) => i.owner_collected === 1);
+    await upsertRows(trx, 'images', ownerCollected, now, []);
+    const thirdParty = data.otherImages.filter((i) => i.owner_collected !== 1);
+    await upsertRows(trx, 'images', thirdParty, now, NON_OWNER_IMAGE_COLUMNS);
     // Known only from instance metadata: never revive a row the owner marked deleted.
     await upsertRows(
       trx,
