@@ -113,3 +113,15 @@ test('re-running after a fresh collection is idempotent: no action is taken twic
     JSON.stringify(second.filter((r) => r.outcome !== 'skipped')),
   );
 });
+
+test('unused: a template no ASG uses counts as use, a terminated instance does not (deliberate differences)', async () => {
+  const out = join(estate.dir, 'out-unused');
+  const example = join(FIXTURES, 'custodian/03-ami-in-use.yml');
+  assert.equal(await run(example, '-s', out), 0);
+  const { readFileSync } = await import('node:fs');
+  const ids = (
+    JSON.parse(readFileSync(join(out, 'ami-in-use/resources.json'), 'utf8')) as { ImageId: string }[]
+  ).map((r) => r.ImageId);
+  assert.ok(ids.includes('ami-0a00000000000a002'), 'bare launch template');
+  assert.ok(!ids.includes('ami-0a00000000000a005'), 'terminated instance only');
+});
