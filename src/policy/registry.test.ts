@@ -69,3 +69,11 @@ test('every doc example loads through the real loader and runs', async () => {
     assert.equal(effects.calls.length, 0);
   }
 });
+
+test('docs/policies.md documents every filter and action', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const doc = await readFile(new URL('../../docs/policies.md', import.meta.url), 'utf8');
+  const regs = await registries();
+  for (const name of [...regs.filters.keys(), ...regs.actions.keys()])
+    assert.ok(doc.includes(`\`${name}\``), `${name} missing from docs/policies.md`);
+});
