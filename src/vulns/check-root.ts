@@ -27,5 +27,11 @@ export async function checkRoot(
       'AMW_SCAN_SOURCE',
       `${root}: package database ${inventory.status}: ${inventory.reason}`,
     );
-  return matchPackages(inventory.packages, detected.os, await loadAdvisoryIndex(db, detected.os), now, opts);
+  return matchPackages(
+    inventory.packages,
+    detected.os,
+    await loadAdvisoryIndex(db, detected.os, inventory.packages),
+    now,
+    opts,
+  );
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { InstalledPackage } from '../scan/packages/types.ts';
 import type { Database } from '../store/schema.ts';
 import type { StoredAdvisory } from './store.ts';
 import { advisoriesFor, importsFor } from './store.ts';
@@ -28,6 +29,8 @@ export interface AdvisoryIndex {
   /** Rows naming binary packages, by binary package name. */
   readonly byBinary: ReadonlyMap<string, readonly StoredAdvisory[]>;
   readonly rowCount: number;
+  /** Whether any stored source has rows for this release (the index itself may hold only the image's packages). */
+  readonly hasData: boolean;
   /** Newest successful import time (ISO) per source kind that contributed rows. */
   readonly importedAt: ReadonlyMap<string, string>;
 }
@@ -42,6 +45,7 @@ export function buildAdvisoryIndex(
   rows: Iterable<StoredAdvisory>,
   os: OsRef,
   importedAt: ReadonlyMap<string, string> = new Map(),
+  hasData?: boolean,
 ): AdvisoryIndex {
   const distro = os.id;
   const release = releaseKey(os);
@@ -53,14 +57,24 @@ export function buildAdvisoryIndex(
     push(r.packageKind === 'source' ? bySource : byBinary, r.packageName, r);
     rowCount++;
   }
-  return { distro, release, bySource, byBinary, rowCount, importedAt };
+  return { distro, release, bySource, byBinary, rowCount, importedAt, hasData: hasData ?? rowCount > 0 };
 }
 
-/** Reads one release's rows from the store (scans are offline: only what `advisories update` stored). */
-export async function loadAdvisoryIndex(db: Kysely<Database>, os: OsRef): Promise<AdvisoryIndex> {
+/**
+ * Reads one release's rows from the store (scans are offline: only what `advisories update` stored).
+ * Given the image's packages, reads only rows naming them or their source packages.
+ */
+export async function loadAdvisoryIndex(
+  db: Kysely<Database>,
+  os: OsRef,
+  packages?: readonly InstalledPackage[],
+): Promise<AdvisoryIndex> {
   const release = releaseKey(os);
+  const names = packages?.flatMap((p) =>
+    p.sourceName && p.sourceName !== p.name ? [p.name, p.sourceName] : [p.name],
+  );
   const [rows, imports] = await Promise.all([
-    advisoriesFor(db, os.id, release),
+    advisoriesFor(db, os.id, release, names),
     importsFor(db, os.id, release),
   ]);
   const importedAt = new Map<string, string>();
@@ -69,5 +83,5 @@ export async function loadAdvisoryIndex(db: Kysely<Database>, os: OsRef): Promis
     const prev = importedAt.get(imp.kind);
     if (!prev || prev < at) importedAt.set(imp.kind, at);
   }
-  return buildAdvisoryIndex(rows, os, importedAt);
+  return buildAdvisoryIndex(rows, os, importedAt, imports.length > 0);
 }

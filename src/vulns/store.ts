@@ -110,19 +110,25 @@ export function toAdvisory(r: AdvisoryRowsTable): StoredAdvisory {
   };
 }
 
-/** All rows for one distribution release. */
+/** Rows for one distribution release; only those naming `names` when given (in chunks, by index). */
 export async function advisoriesFor(
   db: Kysely<Database>,
   distro: string,
   release: string,
+  names?: readonly string[],
 ): Promise<StoredAdvisory[]> {
-  const rows = await db
+  const base = db
     .selectFrom('advisory_rows')
     .selectAll()
     .where('distro', '=', distro)
-    .where('release', '=', release)
-    .execute();
-  return rows.map(toAdvisory);
+    .where('release', '=', release);
+  if (!names) return (await base.execute()).map(toAdvisory);
+  const unique = [...new Set(names)];
+  const out: StoredAdvisory[] = [];
+  for (let i = 0; i < unique.length; i += BATCH)
+    for (const r of await base.where('package_name', 'in', unique.slice(i, i + BATCH)).execute())
+      out.push(toAdvisory(r));
+  return out;
 }
 
 /** The latest successful import per (kind, location) that has rows for a distribution release. */
