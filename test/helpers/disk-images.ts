@@ -114,7 +114,7 @@ export async function makeXfs(tree: string, image: string, o: XfsOptions): Promi
   }
   // mkfs.xfs 6.1 writes a protofile's file that needs several extents over the next AG's
   // headers; refuse such an image rather than test against it.
-  const check = spawnSync('xfs_repair', ['-n', image], { env: XFS_ENV });
+  const check = spawnSync('xfs_repair', ['-n', '-o', 'force_geometry', image], { env: XFS_ENV });
   if (check.status !== 0)
     throw new Error(`mkfs.xfs built a damaged image: ${check.stderr.toString().slice(0, 400)}`);
 }

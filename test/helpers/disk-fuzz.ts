@@ -1,0 +1,168 @@
+import type { BlockDevice } from '../../src/scan/disk/block-device.ts';
+import { checkRange } from '../../src/scan/disk/block-device.ts';
+import { assembleImage } from '../../src/scan/fs/assemble.ts';
+import { isAmwError } from '../../src/errors.ts';
+import { isVfsError } from '../../src/scan/vfs/vfs.ts';
+import type { Vfs } from '../../src/scan/vfs/vfs.ts';
+
+/** A disk held in memory with byte patches on top and an optional cut; counts and caps reads. */
+export class PatchedDevice implements BlockDevice {
+  readonly label = 'fuzz';
+  readonly size: number;
+  reads = 0;
+  readonly log: [number, number][] | undefined;
+
+  constructor(
+    private readonly base: Buffer,
+    private readonly patches: readonly { offset: number; bytes: Buffer }[],
+    size: number,
+    private readonly readBudget: number,
+    record = false,
+  ) {
+    this.size = size;
+    this.log = record ? [] : undefined;
+  }
+
+  async read(offset: number, length: number): Promise<Buffer> {
+    checkRange(this, offset, length);
+    if (++this.reads > this.readBudget) throw new Error(`read budget of ${this.readBudget} exceeded`);
+    this.log?.push([offset, length]);
+    const out = Buffer.from(this.base.subarray(offset, offset + length));
+    for (const p of this.patches) {
+      const from = Math.max(offset, p.offset);
+      const to = Math.min(offset + length, p.offset + p.bytes.length);
+      if (from < to) p.bytes.copy(out, from - offset, from - p.offset, to - p.offset);
+    }
+    return out;
+  }
+}
+
+/** Deterministic 32-bit PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** What a scan asks of an image: find the root, place mounts, then typical lookups and a bounded walk. */
+export async function exercise(dev: BlockDevice): Promise<number> {
+  const { vfs } = await assembleImage(dev);
+  let touched = 0;
+  const attempt = async (fn: () => Promise<unknown>): Promise<void> => {
+    try {
+      await fn();
+      touched++;
+    } catch (err) {
+      if (!isVfsError(err) && !isAmwError(err)) throw err;
+    }
+  };
+  await attempt(() => vfs.stat('/etc/shadow'));
+  await attempt(() => vfs.readFile('/etc/os-release', { maxBytes: 64 * 1024 }));
+  await attempt(() => vfs.readlink('/etc/long-link'));
+  await attempt(() => vfs.stat('/etc/loop-a'));
+  await attempt(() => walk(vfs, 48));
+  return touched;
+}
+
+/** Visits up to `limit` entries, reading small files; inode numbers stop directory cycles. */
+export async function walk(vfs: Vfs, limit: number): Promise<number> {
+  const seen = new Set<number>();
+  const queue = ['/'];
+  let n = 0;
+  while (queue.length > 0 && n < limit) {
+    const dir = queue.shift()!;
+    const st = await vfs.lstat(dir);
+    if (seen.has(st.ino)) continue;
+    seen.add(st.ino);
+    for (const e of await vfs.readdir(dir)) {
+      if (++n > limit) break;
+      const p = dir === '/' ? `/${e.name}` : `${dir}/${e.name}`;
+      try {
+        const cst = await vfs.lstat(p);
+        if (cst.type === 'dir') queue.push(p);
+        else if (cst.type === 'file') await vfs.readFile(p, { maxBytes: 4096 });
+        else if (cst.type === 'symlink') await vfs.readlink(p);
+      } catch (err) {
+        if (!isVfsError(err) && !isAmwError(err)) throw err;
+      }
+    }
+  }
+  return n;
+}
+
+export interface FuzzReport {
+  cases: number;
+  /** Outcome counts: "ok" or an error code. */
+  outcomes: Record<string, number>;
+  /** Unclear failures: anything but a result, AmwError or VfsError. */
+  failures: { case: number; message: string }[];
+  maxCaseMs: number;
+  maxReads: number;
+  peakHeapMiB: number;
+}
+
+/** Byte ranges the readers touch on a clean run: where mutations hurt. */
+export async function structureRanges(image: Buffer): Promise<[number, number][]> {
+  const dev = new PatchedDevice(image, [], image.length, Infinity, true);
+  await exercise(dev);
+  const unique = new Map<string, [number, number]>();
+  for (const r of dev.log!) if (r[1] <= 64 * 1024) unique.set(`${r[0]}:${r[1]}`, r);
+  return [...unique.values()];
+}
+
+const INTERESTING = [0, 1, 0x7f, 0x80, 0xff, 0xffff, 0x7fffffff, 0xffffffff, 0x10000, 12, 4096];
+
+/** Runs `cases` seeded mutations of `image`, each ended by a result or a clear error. */
+export async function fuzzImage(
+  image: Buffer,
+  cases: number,
+  seed: number,
+  readBudget = 50_000,
+): Promise<FuzzReport> {
+  const ranges = await structureRanges(image);
+  const rand = rng(seed);
+  const pick = (n: number): number => Math.floor(rand() * n);
+  const report: FuzzReport = { cases, outcomes: {}, failures: [], maxCaseMs: 0, maxReads: 0, peakHeapMiB: 0 };
+  for (let c = 0; c < cases; c++) {
+    const patches: { offset: number; bytes: Buffer }[] = [];
+    let size = image.length;
+    const count = 1 + pick(3);
+    for (let m = 0; m < count; m++) {
+      const [start, len] = ranges[pick(ranges.length)]!;
+      const at = start + pick(len);
+      const kind = pick(40);
+      if (kind < 16) patches.push({ offset: at, bytes: Buffer.from([image[at]! ^ (1 + pick(255))]) });
+      else if (kind < 24) patches.push({ offset: at, bytes: Buffer.alloc(1 + pick(16)) });
+      else if (kind < 39) {
+        const b = Buffer.alloc(4);
+        b.writeUInt32LE(INTERESTING[pick(INTERESTING.length)]! >>> 0);
+        if (pick(2)) b.reverse();
+        patches.push({ offset: at & ~3, bytes: b });
+      } else size = Math.min(size, at);
+    }
+    const dev = new PatchedDevice(image, patches, size, readBudget);
+    const t0 = performance.now();
+    let outcome = 'ok';
+    try {
+      await exercise(dev);
+    } catch (err) {
+      if (isAmwError(err) || isVfsError(err)) outcome = err.code;
+      else
+        report.failures.push({
+          case: c,
+          message: err instanceof Error ? (err.stack ?? err.message) : String(err),
+        });
+    }
+    report.outcomes[outcome] = (report.outcomes[outcome] ?? 0) + 1;
+    report.maxCaseMs = Math.max(report.maxCaseMs, performance.now() - t0);
+    report.maxReads = Math.max(report.maxReads, dev.reads);
+    if (c % 256 === 0)
+      report.peakHeapMiB = Math.max(report.peakHeapMiB, process.memoryUsage().heapUsed / 2 ** 20);
+  }
+  return report;
+}
