@@ -12,6 +12,7 @@ have sfdisk /usr/sbin/sfdisk || need+=(fdisk)
 have debootstrap /usr/sbin/debootstrap || need+=(debootstrap)
 have chromium /usr/bin/chromium || need+=(chromium)
 have pvcreate /usr/sbin/pvcreate || need+=(lvm2)
+[ -x /usr/bin/time ] || need+=(time)
 have xz /usr/bin/xz || need+=(xz-utils)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
