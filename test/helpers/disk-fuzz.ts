@@ -49,28 +49,41 @@ export function rng(seed: number): () => number {
   };
 }
 
-/** What a scan asks of an image: find the root, place mounts, then typical lookups and a bounded walk. */
-export async function exercise(dev: BlockDevice): Promise<number> {
+/**
+ * What a scan asks of an image: find the root, place mounts, then typical lookups and a bounded
+ * walk. Returns the error codes the lookups met (empty when all worked); an unclear error throws.
+ */
+export async function exercise(dev: BlockDevice): Promise<string[]> {
   const { vfs } = await assembleImage(dev);
-  let touched = 0;
+  const codes: string[] = [];
   const attempt = async (fn: () => Promise<unknown>): Promise<void> => {
     try {
       await fn();
-      touched++;
     } catch (err) {
       if (!isVfsError(err) && !isAmwError(err)) throw err;
+      codes.push(err.code);
     }
   };
   await attempt(() => vfs.stat('/etc/shadow'));
   await attempt(() => vfs.readFile('/etc/os-release', { maxBytes: 64 * 1024 }));
   await attempt(() => vfs.readlink('/etc/long-link'));
-  await attempt(() => vfs.stat('/etc/loop-a'));
-  await attempt(() => walk(vfs, 48));
-  return touched;
+  await attempt(async () => {
+    // The fixture's symlink loop must be refused, not followed forever.
+    await vfs.stat('/etc/loop-a').then(
+      () => {
+        throw new Error('a symlink loop resolved');
+      },
+      (err: unknown) => {
+        if (!isVfsError(err, 'ELOOP')) throw err;
+      },
+    );
+  });
+  await attempt(() => walk(vfs, 48, codes));
+  return codes;
 }
 
 /** Visits up to `limit` entries, reading small files; inode numbers stop directory cycles. */
-export async function walk(vfs: Vfs, limit: number): Promise<number> {
+export async function walk(vfs: Vfs, limit: number, codes: string[] = []): Promise<number> {
   const seen = new Set<number>();
   const queue = ['/'];
   let n = 0;
@@ -89,6 +102,7 @@ export async function walk(vfs: Vfs, limit: number): Promise<number> {
         else if (cst.type === 'symlink') await vfs.readlink(p);
       } catch (err) {
         if (!isVfsError(err) && !isAmwError(err)) throw err;
+        codes.push(err.code);
       }
     }
   }
@@ -149,7 +163,8 @@ export async function fuzzImage(
     const t0 = performance.now();
     let outcome = 'ok';
     try {
-      await exercise(dev);
+      const codes = await exercise(dev);
+      if (codes.length > 0) outcome = `lookup:${codes[0]}`;
     } catch (err) {
       if (isAmwError(err) || isVfsError(err)) outcome = err.code;
       else
