@@ -30,6 +30,8 @@ export interface TickOptions {
   remediate?: Remediator;
   /** The mode of an account group; caps which steps run there (default: notify). */
   modeOf?: (group: string) => GroupMode;
+  /** Send notices, but leave remediation steps pending: nothing changes in AWS. */
+  dryrun?: boolean;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -226,6 +228,10 @@ export async function tick(o: TickOptions): Promise<TickResult> {
     }
 
     for (const p of remediations) {
+      if (o.dryrun) {
+        log(`dryrun: would remediate ${p.v.resourceId} (${p.v.action ?? 'no action'}) for ${p.v.policy}`);
+        continue;
+      }
       const r = await runRemediation(o.db, p, modeOf(p.v.group), o.remediate, o.clock.now().toISOString());
       if (r === 'remediated') res.remediated++;
       if (r === 'failed') res.failed++;

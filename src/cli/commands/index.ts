@@ -18,4 +18,7 @@ export const COMMANDS: Readonly<Record<string, Loader>> = {
   scan: async () => (await import('./scan.ts')).command,
   validate: async () => (await import('./validate.ts')).command,
   version: async () => (await import('./version.ts')).command,
+  violations: async () => (await import('./violations.ts')).command,
+  waive: async () => (await import('./waive.ts')).command,
+  workflow: async () => (await import('./workflow.ts')).command,
 };

@@ -1,0 +1,88 @@
+import { assumeRoleCredentials } from '../aws/accounts.ts';
+import type { AwsAccess } from '../aws/clients.ts';
+import { AwsEffects } from '../policy/aws-effects.ts';
+import { loadGroups } from '../policy/config.ts';
+import { loadAndCompile } from '../policy/engine.ts';
+import { migratePolicyTables, policyDb, StoreAudit } from '../policy/store-audit.ts';
+import { loadInventory } from '../policy/store-inventory.ts';
+import { openStore } from '../store/db.ts';
+import type { Clock } from './clock.ts';
+import { loadWorkflowConfig } from './config.ts';
+import { tick } from './engine.ts';
+import type { TickResult } from './engine.ts';
+import type { Observation } from './model.ts';
+import { observe, policyRemediator } from './policy-bridge.ts';
+import type { Remediator } from './remediate.ts';
+import { workflowStore } from './store/open.ts';
+
+export interface RunTickOptions {
+  db: string;
+  config: string;
+  /** Policy files or directories; without them the tick only advances timers and deliveries. */
+  policies?: readonly string[];
+  endpoint?: string;
+  dryrun?: boolean;
+  clock: Clock;
+  log?: (line: string) => void;
+}
+
+/** Time as of `at`, moving on in real time from there: `--now` replays a day, retries still wait. */
+export function offsetClock(at: Date): Clock {
+  const offset = at.getTime() - Date.now();
+  return {
+    now: () => new Date(Date.now() + offset),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+}
+
+/** `amiwarden workflow tick`: evaluate the policies, open/resolve violations, run due steps. */
+export async function runTick(o: RunTickOptions): Promise<TickResult> {
+  const cfg = await loadWorkflowConfig(o.config);
+  const groups = await loadGroups(o.config, false);
+  const modes = new Map(groups.map((g) => [g.name, g.mode]));
+  const policies = o.policies && o.policies.length > 0 ? await loadAndCompile(o.policies, groups) : [];
+  const store = await openStore(o.db);
+  const base: AwsAccess = o.endpoint ? { endpoint: o.endpoint } : {};
+  let effects: AwsEffects | undefined;
+  try {
+    const db = await workflowStore(store);
+    let observations: Observation[] = [];
+    let remediate: Remediator | undefined;
+    if (policies.length > 0) {
+      await migratePolicyTables(policyDb(store.db));
+      const inventory = await loadInventory(store.db);
+      observations = await observe(policies, inventory, o.clock.now(), cfg.owner_tags);
+      const roles = new Map(
+        (await store.db.selectFrom('accounts').select(['account_id', 'role_arn']).execute()).map((a) => [
+          a.account_id,
+          a.role_arn,
+        ]),
+      );
+      effects = new AwsEffects((accountId, region): AwsAccess => {
+        const role = roles.get(accountId);
+        return role ? { ...base, credentials: assumeRoleCredentials(base, region, role) } : base;
+      });
+      remediate = policyRemediator({
+        policies,
+        inventory,
+        now: () => o.clock.now(),
+        effects: effects.for,
+        audit: new StoreAudit(policyDb(store.db)),
+      });
+    }
+    return await tick({
+      db,
+      cfg,
+      clock: o.clock,
+      observations,
+      remediate,
+      // A group that left the configuration keeps its violations, at the safe mode.
+      modeOf: (g) => modes.get(g) ?? 'notify',
+      dryrun: o.dryrun ?? false,
+      log: o.log,
+    });
+  } finally {
+    effects?.close();
+    await store.close();
+  }
+}
