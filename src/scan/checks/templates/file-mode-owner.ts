@@ -17,7 +17,7 @@ const Params = Type.Object(
     groups: Type.Array(Type.String(), { default: ['root'] }),
     /** What a missing path means: fail ("must exist") or pass (nothing to protect). */
     missing: Type.Union([Type.Literal('pass'), Type.Literal('fail')], { default: 'pass' }),
-    /** Also check the regular files below each directory (log directories). */
+    /** Check the regular files below each directory (log directories) instead of the directory. */
     recurse: Type.Boolean({ default: false }),
   },
   { additionalProperties: false },
@@ -42,7 +42,8 @@ export const template = defineCheckTemplate({
         const st = await statOrNull(ctx.vfs, path);
         if (!st) continue;
         checked.push(path);
-        findings.push(...(await permFindings(ctx, path, st, spec)));
+        // With recurse the spec is for the files inside; the directory itself is not judged by it.
+        if (!(p.recurse && st.type === 'dir')) findings.push(...(await permFindings(ctx, path, st, spec)));
         if (p.recurse && st.type === 'dir') {
           const files: Array<[string, typeof st]> = [];
           await walkTree(ctx.vfs, path, (fp, fst) => {
