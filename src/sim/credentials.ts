@@ -9,10 +9,11 @@ export interface SimCredentials {
   sessionToken?: string;
 }
 
-export const SIM_ROOT_CREDENTIALS: Readonly<SimCredentials> = Object.freeze({
+// Not frozen: the SDK tags credential objects it is given.
+export const SIM_ROOT_CREDENTIALS: Readonly<SimCredentials> = {
   accessKeyId: 'AKIASIMROOT000000000',
   secretAccessKey: 'amiwarden-sim-root-secret',
-});
+};
 
 /** The keys an account gets when its seed entry names none. */
 export function accountCredentials(accountId: string): SimCredentials {
