@@ -1,0 +1,82 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Store } from '../store/db.ts';
+import { authPlugin } from './auth/plugin.ts';
+import type { TokenTables } from './auth/tokens.ts';
+import type { ImageSection, ServerContext } from './context.ts';
+import { collectOpenApi } from './openapi.ts';
+import { imageRoutes } from './routes/images.ts';
+import { overviewRoutes } from './routes/overview.ts';
+import { sqlRoutes } from './routes/sql.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { addSecurityHeaders } from './security-headers.ts';
+import { DEFAULT_SQL_LIMITS } from './sql/read-only-sql.ts';
+import type { SqlLimits } from './sql/read-only-sql.ts';
+import { serveDashboard } from './static-files.ts';
+
+export interface ServerOptions {
+  readonly store: Store;
+  /** The store's file path or URL, opened separately (read-only) by the SQL console. */
+  readonly target: string;
+  readonly now?: () => Date;
+  readonly imageSections?: readonly ImageSection[];
+  readonly groupOf?: (accountId: string) => string | null;
+  readonly sqlLimits?: SqlLimits;
+  /** Directory of the built dashboard; defaults to web/dist in the package. */
+  readonly webRoot?: string;
+  readonly logger?: boolean;
+}
+
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 256 * 1024,
+    // Unknown query parameters and body fields are errors, not silently dropped.
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+  });
+  const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+  const openapi = collectOpenApi(app, { title: 'amiwarden API', version });
+  addSecurityHeaders(app);
+  app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, _req, reply) => {
+    if (err.validation) return reply.code(400).send({ error: 'bad-request', message: err.message });
+    if (err.statusCode && err.statusCode < 500)
+      return reply.code(err.statusCode).send({ error: 'bad-request', message: err.message });
+    app.log.error(err);
+    return reply.code(500).send({ error: 'internal', message: 'internal error' });
+  });
+  const ctx: ServerContext = {
+    db: opts.store.db,
+    tokens: opts.store.db as unknown as Kysely<TokenTables>,
+    target: opts.target,
+    now: opts.now ?? (() => new Date()),
+    imageSections: opts.imageSections ?? [],
+    groupOf: opts.groupOf ?? (() => null),
+  };
+
+  app.get(
+    '/api/health',
+    { config: { public: true }, schema: { summary: 'Liveness; needs no token', tags: ['meta'] } },
+    async () => ({
+      status: 'ok',
+      version,
+    }),
+  );
+  app.get('/openapi.json', async () => openapi());
+
+  await app.register(async (api) => {
+    await authPlugin(api, { db: ctx.tokens });
+    await imageRoutes(api, ctx);
+    await overviewRoutes(api, ctx);
+    await sqlRoutes(api, { ...ctx, sqlLimits: opts.sqlLimits ?? DEFAULT_SQL_LIMITS });
+    await tokenRoutes(api, ctx);
+  });
+  serveDashboard(app, opts.webRoot ?? DEFAULT_WEB_ROOT);
+  return app;
+}

@@ -1,0 +1,148 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/schema.ts';
+import { ageDays } from './images.ts';
+
+export const AGE_BUCKETS = [
+  { id: '0-30', max: 30 },
+  { id: '31-90', max: 90 },
+  { id: '91-180', max: 180 },
+  { id: '181-365', max: 365 },
+  { id: '365+', max: Infinity },
+] as const;
+
+export function ageBucket(days: number | null): string {
+  if (days === null) return 'unknown';
+  return AGE_BUCKETS.find((b) => days <= b.max)!.id;
+}
+
+export interface AccountOverview {
+  account_id: string;
+  name: string | null;
+  group: string | null;
+  images: number;
+  by_age: Record<string, number>;
+  encrypted: number;
+  unencrypted: number;
+  public: number;
+  cross_account_shared: number;
+  deprecated: number;
+  in_use: number;
+  old_in_use: number;
+  unused: number;
+}
+
+/**
+ * The overview page's numbers per owning account. `old_in_use` are images older than
+ * `oldDays` that something still runs on: the ones a refresh campaign should target first.
+ */
+export async function overview(
+  db: Kysely<Database>,
+  opts: { now?: Date; oldDays?: number; groupOf?: (accountId: string) => string | null } = {},
+) {
+  const now = opts.now ?? new Date();
+  const oldDays = opts.oldDays ?? 180;
+  const rows = await db
+    .selectFrom('images as im')
+    .leftJoin('accounts as a', 'a.account_id', 'im.owner_id')
+    .select([
+      'im.image_id',
+      'im.owner_id',
+      'im.seen_by_account',
+      'im.creation_date',
+      'im.public',
+      'im.deprecation_time',
+      'im.owner_facts',
+      'a.name as account_name',
+      sql<number>`(select count(*) from image_usage u where u.image_id = im.image_id and u.in_use = 1)`.as(
+        'uses',
+      ),
+      sql<number | null>`(select min(b.encrypted) from block_device_mappings b where b.image_id = im.image_id
+        and b.snapshot_id is not null and b.deleted_at is null)`.as('enc'),
+      sql<number>`(select count(*) from launch_permissions lp where lp.image_id = im.image_id
+        and lp.deleted_at is null and lp.kind <> 'group')`.as('shares'),
+    ])
+    .where('im.deleted_at', 'is', null)
+    .where('im.owner_facts', '=', 'known')
+    .execute();
+  const accounts = new Map<string, AccountOverview>();
+  for (const r of rows) {
+    const id = r.owner_id ?? r.seen_by_account;
+    let a = accounts.get(id);
+    if (!a) {
+      a = {
+        account_id: id,
+        name: r.account_name,
+        group: opts.groupOf?.(id) ?? null,
+        images: 0,
+        by_age: Object.fromEntries(AGE_BUCKETS.map((b) => [b.id, 0])),
+        encrypted: 0,
+        unencrypted: 0,
+        public: 0,
+        cross_account_shared: 0,
+        deprecated: 0,
+        in_use: 0,
+        old_in_use: 0,
+        unused: 0,
+      };
+      accounts.set(id, a);
+    }
+    const age = ageDays(r.creation_date, now);
+    const bucket = ageBucket(age);
+    a.images++;
+    a.by_age[bucket] = (a.by_age[bucket] ?? 0) + 1;
+    if (r.enc !== null && r.enc !== undefined) {
+      if (Number(r.enc) === 1) a.encrypted++;
+      else a.unencrypted++;
+    }
+    if (Number(r.public) === 1) a.public++;
+    if (Number(r.shares) > 0) a.cross_account_shared++;
+    if (r.deprecation_time && Date.parse(r.deprecation_time) <= now.getTime()) a.deprecated++;
+    if (Number(r.uses) > 0) {
+      a.in_use++;
+      if (age !== null && age > oldDays) a.old_in_use++;
+    } else a.unused++;
+  }
+  const list = [...accounts.values()].sort((x, y) => x.account_id.localeCompare(y.account_id));
+  const totals = list.reduce(
+    (t, a) => {
+      for (const k of [
+        'images',
+        'encrypted',
+        'unencrypted',
+        'public',
+        'cross_account_shared',
+        'deprecated',
+        'in_use',
+        'old_in_use',
+        'unused',
+      ] as const)
+        t[k] += a[k];
+      return t;
+    },
+    {
+      images: 0,
+      encrypted: 0,
+      unencrypted: 0,
+      public: 0,
+      cross_account_shared: 0,
+      deprecated: 0,
+      in_use: 0,
+      old_in_use: 0,
+      unused: 0,
+    },
+  );
+  const lastRun = await db
+    .selectFrom('collection_runs')
+    .selectAll()
+    .orderBy('started_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return {
+    generated_at: now.toISOString(),
+    old_days: oldDays,
+    totals,
+    accounts: list,
+    last_collection: lastRun ?? null,
+  };
+}
