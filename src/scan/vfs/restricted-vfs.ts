@@ -35,31 +35,31 @@ export class RestrictedVfs implements Vfs {
     );
   }
 
-  lstat(path: string): Promise<VfsStat> {
+  async lstat(path: string): Promise<VfsStat> {
     const p = normalizeImagePath(path);
     if (!this.onTheWay(p)) this.deny('lstat', p);
     return this.inner.lstat(p);
   }
 
-  stat(path: string): Promise<VfsStat> {
+  async stat(path: string): Promise<VfsStat> {
     const p = normalizeImagePath(path);
     if (!this.onTheWay(p)) this.deny('stat', p);
     return this.inner.stat(p);
   }
 
-  readdir(path: string): Promise<VfsDirEntry[]> {
+  async readdir(path: string): Promise<VfsDirEntry[]> {
     const p = normalizeImagePath(path);
     if (!this.onTheWay(p)) this.deny('readdir', p);
     return this.inner.readdir(p);
   }
 
-  readlink(path: string): Promise<string> {
+  async readlink(path: string): Promise<string> {
     const p = normalizeImagePath(path);
     if (!this.onTheWay(p)) this.deny('readlink', p);
     return this.inner.readlink(p);
   }
 
-  readFile(path: string, options?: ReadFileOptions): Promise<Buffer> {
+  async readFile(path: string, options?: ReadFileOptions): Promise<Buffer> {
     const p = normalizeImagePath(path);
     if (!this.matches(p)) this.deny('readFile', p);
     return this.inner.readFile(p, options);
