@@ -2,6 +2,8 @@
 // kill it when it outlives its time limit: a statement running inside better-sqlite3 cannot be
 // interrupted (not even by terminating a worker thread, which waits for native code to return).
 // Plain JavaScript so the child needs no TypeScript loader.
+import { Buffer } from 'node:buffer';
+import process from 'node:process';
 import Database from 'better-sqlite3';
 
 process.once('message', ({ file, sql, maxRows }) => {
