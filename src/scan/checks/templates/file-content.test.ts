@@ -1,0 +1,3 @@
+import { runTemplateCases } from '../../../../test/helpers/template-cases.ts';
+
+await runTemplateCases('file-content');
