@@ -6,7 +6,7 @@ import type { EffectsFor } from './effects.ts';
 import type { EvalContext } from './filters/define.ts';
 import { usageBlockers } from './guard.ts';
 import type { Inventory } from './inventory.ts';
-import type { AmiRecord, PolicyImage } from './resource.ts';
+import type { PolicyImage } from './resource.ts';
 import type { ActionContext, ActionResult } from './actions/define.ts';
 import { messageOf } from '../errors.ts';
 
@@ -24,7 +24,7 @@ export interface PolicyRun {
   readonly mode: Mode;
   /** Resources in the group's scope the filters looked at. */
   readonly scanned: number;
-  /** Matched resources as they were when matched, annotations included. */
+  /** Matched resources as they were when matched: the Custodian record, annotations, `amw:AccountId`/`amw:Region`. */
   readonly resources: Record<string, unknown>[];
   readonly outcomes: Record<Outcome, number>;
   /** Set when max-resources stopped every action. */
@@ -77,15 +77,22 @@ export async function runPolicy(
     annotations.delete(img);
     if (policy.filter(img, ctx)) matched.push(img);
   }
-  const resources = matched.map((img) => snapshot(img.resource, img, annotations.get(img)));
+  // A shallow copy is a true snapshot: actions replace fields (Tags, State), never edit them in place.
+  const resources = matched.map((img) => ({
+    ...img.resource,
+    ...(annotations.get(img) ?? {}),
+    'amw:AccountId': img.accountId,
+    'amw:Region': img.region,
+  }));
   const outcomes: Record<Outcome, number> = { done: 0, skipped: 0, failed: 0, notified: 0, dryrun: 0 };
   const mode = policy.group.mode;
   const base = { runId: opts.runId, policy: policy.name, group: policy.group.name };
+  const time = opts.now.toISOString();
   const write = async (img: PolicyImage, action: string, resourceId: string, r: ActionResult) => {
     outcomes[r.outcome]++;
     const row: AuditRow = {
       ...base,
-      time: opts.now.toISOString(),
+      time,
       accountId: img.accountId,
       region: img.region,
       resourceId,
@@ -112,27 +119,29 @@ export async function runPolicy(
   }
   for (const img of matched) {
     for (const action of policy.actions) {
+      const notes = annotations.get(img) ?? {};
       const notify = async (payload: Record<string, unknown>) =>
         opts.audit.notify({
           ...base,
-          time: opts.now.toISOString(),
+          time,
           accountId: img.accountId,
           region: img.region,
           resourceId: img.resource.ImageId,
           action: action.type,
           payload,
         });
-      const actx: ActionContext = {
+      // The context (and its AWS clients) is built only when the action really runs.
+      const context = (): ActionContext => ({
         now: opts.now,
         inventory,
         policy: policy.name,
         effects: opts.effects(img.accountId, img.region),
-        annotations: annotations.get(img) ?? {},
+        annotations: notes,
         allowInUse: policy.allowInUse,
         record: (a, id, r) => write(img, a, id, r),
         notify,
-      };
-      const result = await decide(policy, action, img, actx, mode, opts.dryrun, notify);
+      });
+      const result = await decide(policy, action, img, inventory, notes, context, opts.dryrun, notify);
       await write(img, action.type, img.resource.ImageId, result);
       if (img.resource.State === 'deregistered') break;
     }
@@ -144,19 +153,21 @@ async function decide(
   policy: CompiledPolicy,
   action: CompiledPolicy['actions'][number],
   img: PolicyImage,
-  ctx: ActionContext,
-  mode: Mode,
+  inventory: Inventory,
+  notes: Record<string, unknown>,
+  context: () => ActionContext,
   dryrun: boolean,
   notify: (payload: Record<string, unknown>) => Promise<void>,
 ): Promise<ActionResult> {
+  const mode = policy.group.mode;
   if (mode === 'report')
     return { outcome: 'skipped', reason: `group ${policy.group.name} is in report mode` };
   if (action.def.guard === 'in-use' && !policy.allowInUse) {
-    const blockers = usageBlockers(img, ctx.inventory);
+    const blockers = usageBlockers(img, inventory);
     if (blockers.length > 0) return { outcome: 'skipped', reason: blockers.join('; ') };
   }
   if (mode === 'notify' && !action.def.notifies) {
-    if (!dryrun) await notify({ wouldRun: action.type, annotations: ctx.annotations });
+    if (!dryrun) await notify({ wouldRun: action.type, annotations: notes });
     return {
       outcome: dryrun ? 'dryrun' : 'notified',
       reason: `group ${policy.group.name} is in notify mode: would ${action.type}`,
@@ -164,21 +175,8 @@ async function decide(
   }
   if (dryrun) return { outcome: 'dryrun', reason: `dryrun: would ${action.type}` };
   try {
-    return await action.run(img, ctx);
+    return await action.run(img, context());
   } catch (err) {
     return { outcome: 'failed', reason: messageOf(err) };
   }
-}
-
-function snapshot(
-  r: AmiRecord,
-  img: PolicyImage,
-  notes: Record<string, unknown> | undefined,
-): Record<string, unknown> {
-  return {
-    ...structuredClone(r),
-    ...(notes ?? {}),
-    'amw:AccountId': img.accountId,
-    'amw:Region': img.region,
-  };
 }
