@@ -1,5 +1,5 @@
-import { constants } from 'node:fs';
-import { lstat, open, readdir, readlink, stat as hostStat } from 'node:fs/promises';
+import { constants, lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { open, stat as hostStat } from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { AmwError } from '../../errors.ts';
@@ -11,6 +11,12 @@ const MAX_HOPS = 40;
 /** readFile without maxBytes stops here, so a 2 GiB file cannot exhaust memory. */
 export const DEFAULT_MAX_READ = 64 * 1024 * 1024;
 const DIR_CACHE_LIMIT = 100_000;
+
+// Metadata calls are synchronous on purpose: a local lstat takes microseconds, while a trip through
+// the libuv thread pool costs several times that and dominates whole-tree walks. File data stays async.
+const lstat = async (p: string): Promise<Stats> => lstatSync(p);
+const readlink = async (p: string): Promise<string> => readlinkSync(p);
+const readdir = async (p: string): Promise<Dirent[]> => readdirSync(p, { withFileTypes: true });
 
 /** A Buffer that readFile cut short at maxBytes. */
 export type MaybeTruncated = Buffer & { truncated?: boolean };
@@ -145,7 +151,7 @@ export class DirVfs implements Vfs {
   async readdir(path: string): Promise<VfsDirEntry[]> {
     const real = await this.resolveDir(normalizeImagePath(path), { hops: 0 }, path);
     try {
-      const entries = await readdir(this.host(real), { withFileTypes: true });
+      const entries = await readdir(this.host(real));
       return entries.map((e) => ({ name: e.name, type: typeOf(e) }));
     } catch (err) {
       throw mapError(err, path);
