@@ -57,7 +57,7 @@ export const command: CommandModule = {
           : opts.format === 'csv'
             ? formatCsv(result)
             : formatTable(result);
-      process.stdout.write(`${out}\n`);
+      console.log(out);
     });
   },
 };
