@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import { parseAuthorization } from './credentials.ts';
 import type { FaultDecision, FaultInjector } from './faults.ts';
-import { ApiError } from './protocol/errors.ts';
+import { ApiError, withReason } from './protocol/errors.ts';
 import { ListingCache } from './protocol/paging.ts';
 import { QueryParams } from './protocol/params.ts';
 import { body, escapeXml } from './protocol/xml.ts';
@@ -51,7 +51,7 @@ export function createSimServer(state: EstateState, faults: FaultInjector): SimS
   interface Reply {
     status: number;
     contentType: string;
-    body: string;
+    body: string | Buffer;
     headers?: Record<string, string>;
   }
 
@@ -66,10 +66,15 @@ export function createSimServer(state: EstateState, faults: FaultInjector): SimS
         body: `The estate simulator does not serve "${auth?.service}".`,
       };
     }
-    const params = new QueryParams(service.protocol === 'json' ? '' : raw);
+    const params = new QueryParams(service.protocol === 'json' || service.protocol === 'rest' ? '' : raw);
     let json: Record<string, unknown> = {};
     let action: string;
-    if (service.protocol === 'json') {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const restReq = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams };
+    const rest = service.protocol === 'rest' ? service.route(restReq) : undefined;
+    if (service.protocol === 'rest') {
+      action = rest?.route.action ?? `${restReq.method} ${restReq.path}`;
+    } else if (service.protocol === 'json') {
       action = target?.startsWith(`${service.targetPrefix}.`)
         ? target.slice(service.targetPrefix.length + 1)
         : (target ?? '');
@@ -79,7 +84,8 @@ export function createSimServer(state: EstateState, faults: FaultInjector): SimS
     const fail = (err: ApiError) => errorReply(service, err, requestId);
     try {
       const ctype = header(req, 'content-type') ?? '';
-      if (service.protocol !== 'json' && !ctype.startsWith('application/x-www-form-urlencoded'))
+      const formProtocol = service.protocol === 'ec2' || service.protocol === 'query';
+      if (formProtocol && !ctype.startsWith('application/x-www-form-urlencoded'))
         throw new ApiError(
           'InvalidRequest',
           `${service.name} speaks the query protocol (form bodies), not ${ctype}`,
@@ -95,9 +101,13 @@ export function createSimServer(state: EstateState, faults: FaultInjector): SimS
       const caller = authenticate(service, auth, header(req, 'x-amz-security-token'));
       const fault = faults.decide(service.name, action, caller.accountId, caller.region);
       if (fault) throw faultError(service, fault);
+      const ctx: Ctx = { state, caller, params, json, cache, now: state.now() };
+      if (service.protocol === 'rest') {
+        if (!rest) throw unknownAction(service, action);
+        return rest.route.handle(ctx, restReq, rest.params);
+      }
       const handler = service.handlers[action];
       if (!handler) throw unknownAction(service, action);
-      const ctx: Ctx = { state, caller, params, json, cache, now: state.now() };
       if (service.protocol === 'ec2' && params.bool('DryRun') === true)
         throw new ApiError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
       if (service.protocol === 'json') {
@@ -197,6 +207,14 @@ function errorReply(service: ServiceDef, err: ApiError, requestId: string) {
       `<ErrorResponse xmlns="${service.xmlns}"><Error><Type>${err.type}</Type><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
     );
   }
+  if (service.protocol === 'rest') {
+    return {
+      status: err.status,
+      contentType: 'application/json',
+      headers: { 'x-amzn-ErrorType': err.code },
+      body: JSON.stringify({ Message: err.message, Reason: err.reason }),
+    };
+  }
   return {
     status: err.status,
     contentType: 'application/x-amz-json-1.1',
@@ -222,6 +240,8 @@ function badCredentials(service: ServiceDef): ApiError {
 }
 
 function unknownAction(service: ServiceDef, action: string): ApiError {
+  if (service.protocol === 'rest')
+    return new ApiError('ResourceNotFoundException', `No route for ${action}`, 404);
   if (service.protocol === 'json')
     return new ApiError('UnknownOperationException', `Unknown operation ${action}`);
   return new ApiError('InvalidAction', `The action ${action} is not valid for this web service.`);
@@ -232,6 +252,8 @@ function faultError(service: ServiceDef, f: FaultDecision): ApiError {
   if (f.kind === 'throttle') {
     if (p === 'ec2') return new ApiError('RequestLimitExceeded', 'Request limit exceeded.', 503);
     if (p === 'query') return new ApiError('Throttling', 'Rate exceeded', 400);
+    if (p === 'rest')
+      return withReason(new ApiError('RequestThrottledException', 'Rate exceeded', 400), 'ACCOUNT_THROTTLED');
     return new ApiError(
       service.name === 'organizations' ? 'TooManyRequestsException' : 'ThrottlingException',
       'Rate exceeded',
@@ -252,6 +274,8 @@ function faultError(service: ServiceDef, f: FaultDecision): ApiError {
           `The request processing has failed because of an unknown error${outage}`,
           500,
         );
+  if (p === 'rest')
+    return new ApiError('InternalServerException', `An internal error has occurred${outage}`, 500);
   return unavailable
     ? new ApiError('ServiceUnavailableException', 'Service is unavailable.', 503)
     : new ApiError(

@@ -1,5 +1,8 @@
 /** An error answered in the service's own envelope, with AWS's code, message and HTTP status. */
 export class ApiError extends Error {
+  /** REST-JSON services (EBS direct) carry a machine-readable reason beside the code. */
+  reason: string | undefined;
+
   constructor(
     readonly code: string,
     message: string,
@@ -9,6 +12,11 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+}
+
+export function withReason(err: ApiError, reason: string): ApiError {
+  err.reason = reason;
+  return err;
 }
 
 export const invalidParameterValue = (message: string) => new ApiError('InvalidParameterValue', message);

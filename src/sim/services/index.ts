@@ -1,4 +1,5 @@
 import { autoscaling } from './autoscaling.ts';
+import { ebs } from './ebs.ts';
 import { ec2 } from './ec2/index.ts';
 import { organizations } from './organizations.ts';
 import { ssm } from './ssm.ts';
@@ -8,6 +9,7 @@ import type { ServiceDef } from './types.ts';
 /** Services by their SigV4 signing name. */
 export const SERVICES: Readonly<Record<string, ServiceDef>> = {
   autoscaling,
+  ebs,
   ec2,
   organizations,
   ssm,

@@ -19,6 +19,24 @@ export interface Ctx {
 export type QueryHandler = (ctx: Ctx) => XmlObject;
 export type JsonHandler = (ctx: Ctx) => Record<string, unknown>;
 
+export interface RestRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+}
+
+export interface RestReply {
+  status: number;
+  headers?: Record<string, string>;
+  body: string | Buffer;
+  contentType: string;
+}
+
+export interface RestRoute {
+  action: string;
+  handle: (ctx: Ctx, req: RestRequest, params: string[]) => RestReply;
+}
+
 export type ServiceDef =
   | { name: string; protocol: 'ec2'; handlers: Record<string, QueryHandler>; mutating: ReadonlySet<string> }
   | {
@@ -33,5 +51,11 @@ export type ServiceDef =
       protocol: 'json';
       targetPrefix: string;
       handlers: Record<string, JsonHandler>;
+      regionless?: boolean;
+    }
+  | {
+      name: string;
+      protocol: 'rest';
+      route: (req: RestRequest) => { route: RestRoute; params: string[] } | undefined;
       regionless?: boolean;
     };
