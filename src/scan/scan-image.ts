@@ -11,6 +11,7 @@ import { detectOs, isSupportedOs } from './os/detect.ts';
 import type { OsInfo } from './os/types.ts';
 import { readPackageInventory } from './packages/inventory.ts';
 import type { PackageInventory } from './packages/types.ts';
+import { CachedVfs } from './vfs/cached-vfs.ts';
 import { openDirVfs } from './vfs/dir-vfs.ts';
 import type { Vfs } from './vfs/vfs.ts';
 
@@ -73,13 +74,14 @@ export function countVerdicts(controls: readonly ControlResult[]): VerdictCounts
  * database, a check that errors or a part that could not be read makes it `partial`.
  */
 export async function scanVfs(
-  vfs: Vfs,
+  source: Vfs,
   selection: Selection = {},
   checkSet?: CheckSet,
   now: () => Date = () => new Date(),
 ): Promise<ScanResult> {
   const started = now();
   const t0 = performance.now();
+  const vfs = new CachedVfs(source);
   const gaps: CoverageGap[] = [];
   // A rule or catalog that does not load is left out and named as a gap (the scan is partial),
   // never silently dropped; the registry meta-test keeps the shipped files strict.
