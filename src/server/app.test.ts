@@ -7,6 +7,8 @@ import { insertImages, insertInstance } from '../../test/helpers/store-fixtures.
 import { buildServer } from './app.ts';
 import { createToken, revokeToken } from './auth/tokens.ts';
 import type { TokenTables } from './auth/tokens.ts';
+import { workflowStore } from '../workflow/store/open.ts';
+import { upsertFinding } from '../workflow/store/violations.ts';
 
 const NOW = new Date('2026-11-23T00:00:00.000Z');
 const DEV = '111111111111';
@@ -19,6 +21,7 @@ for (const target of STORE_TARGETS) {
     let dispose: () => Promise<void>;
     const tok: Record<string, string> = {};
     let revoked: string;
+    let violationId: string;
 
     before(async () => {
       const fresh = await target.fresh();
@@ -73,6 +76,22 @@ for (const target of STORE_TARGETS) {
       const r = await createToken(tokens, 'old', 'admin');
       await revokeToken(tokens, r.tokenId);
       revoked = r.token;
+      const wf = await workflowStore(fresh.store);
+      const opened = await upsertFinding(
+        wf,
+        {
+          policy: 'ami-age',
+          group: 'dev',
+          accountId: DEV,
+          region: 'us-east-1',
+          resourceId: 'ami-0000000000000001',
+          owner: 'team-web',
+          why: 'older than 30 days',
+          action: 'deregister',
+        },
+        '2026-11-20T00:00:00.000Z',
+      );
+      violationId = opened.violation.id;
       app = await buildServer({
         store: fresh.store,
         target: fresh.target,
@@ -268,6 +287,45 @@ for (const target of STORE_TARGETS) {
       assert.deepEqual({ name: who.body!.name, role: who.body!.role }, { name: 'ci', role: 'viewer' });
       const list = await call('/api/tokens', { token: tok.admin });
       assert.ok(!JSON.stringify(list.body).includes('secret'), 'no secret or hash is ever listed');
+    });
+
+    test('violations: listed, shown on the image, waived by an operator, refused to a viewer', async () => {
+      const list = await call('/api/violations?live=true', { token: tok.viewer });
+      assert.deepEqual(
+        (list.body as unknown as { id: string; state: string }[]).map((v) => [v.id, v.state]),
+        [[violationId, 'open']],
+      );
+      const image = await call('/api/images/ami-0000000000000001', { token: tok.viewer });
+      assert.equal((image.body!.violations as unknown[]).length, 1);
+      const body = { reason: 'replacement AMI ships next sprint', expires_at: '2026-12-01T00:00:00.000Z' };
+      const refused = await call(`/api/violations/${violationId}/waive`, {
+        token: tok.viewer,
+        method: 'POST',
+        body,
+      });
+      assert.equal(refused.status, 403);
+      assert.equal((await call(`/api/violations/${violationId}`, { token: tok.viewer })).body!.state, 'open');
+      const past = await call(`/api/violations/${violationId}/waive`, {
+        token: tok.operator,
+        method: 'POST',
+        body: { ...body, expires_at: '2020-01-01T00:00:00.000Z' },
+      });
+      assert.equal(past.status, 400);
+      const waived = await call(`/api/violations/${violationId}/waive`, {
+        token: tok.operator,
+        method: 'POST',
+        body,
+      });
+      assert.equal(waived.status, 200);
+      assert.equal(waived.body!.state, 'waived');
+      const detail = await call(`/api/violations/${violationId}`, { token: tok.viewer });
+      const transitions = detail.body!.transitions as { to: string; actor: string }[];
+      assert.deepEqual(
+        transitions.map((t) => t.to),
+        ['open', 'waived'],
+      );
+      assert.equal(transitions[1]!.actor, 'token:operator');
+      assert.equal((detail.body!.waiver as { expiresAt: string }).expiresAt, body.expires_at);
     });
 
     test('openapi.json documents every API route with its role', async () => {

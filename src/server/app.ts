@@ -12,6 +12,13 @@ import { imageRoutes } from './routes/images.ts';
 import { overviewRoutes } from './routes/overview.ts';
 import { sqlRoutes } from './routes/sql.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { auditOfImage, auditRoutes } from './routes/audit.ts';
+import { scanRoutes, scansOfImage } from './routes/scans.ts';
+import { violationRoutes } from './routes/violations.ts';
+import { migratePolicyTables, policyDb } from '../policy/store-audit.ts';
+import type { ScanTables } from '../scan/store/scan-tables.ts';
+import { workflowStore } from '../workflow/store/open.ts';
+import { listViolations } from '../workflow/store/violations.ts';
 import { addSecurityHeaders } from './security-headers.ts';
 import { DEFAULT_SQL_LIMITS } from './sql/read-only-sql.ts';
 import type { SqlLimits } from './sql/read-only-sql.ts';
@@ -51,12 +58,22 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     app.log.error(err);
     return reply.code(500).send({ error: 'internal', message: 'internal error' });
   });
+  // Each stage keeps its own tables in the same database; make sure they exist before serving.
+  const workflow = await workflowStore(opts.store);
+  const policy = policyDb(opts.store.db);
+  await migratePolicyTables(policy);
+  const scans = opts.store.db as unknown as Kysely<ScanTables>;
   const ctx: ServerContext = {
     db: opts.store.db,
     tokens: opts.store.db as unknown as Kysely<TokenTables>,
     target: opts.target,
     now: opts.now ?? (() => new Date()),
-    imageSections: opts.imageSections ?? [],
+    imageSections: [
+      { name: 'scans', load: (id) => scansOfImage(scans, id) },
+      { name: 'violations', load: (id) => listViolations(workflow, { resourceId: id }) },
+      { name: 'audit', load: (id) => auditOfImage(policy, id) },
+      ...(opts.imageSections ?? []),
+    ],
     groupOf: opts.groupOf ?? (() => null),
   };
 
@@ -76,6 +93,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     await overviewRoutes(api, ctx);
     await sqlRoutes(api, { ...ctx, sqlLimits: opts.sqlLimits ?? DEFAULT_SQL_LIMITS });
     await tokenRoutes(api, ctx);
+    await violationRoutes(api, { ...ctx, workflow });
+    await scanRoutes(api, { ...ctx, scans });
+    await auditRoutes(api, { ...ctx, policy });
   });
   serveDashboard(app, opts.webRoot ?? DEFAULT_WEB_ROOT);
   return app;

@@ -24,23 +24,18 @@ export async function authPlugin(app: FastifyInstance, opts: { db: Kysely<TokenT
   app.addHook('onRequest', async (req, reply) => {
     const principal = await principalOf(req, opts.db);
     if (!principal) {
-      await reply
-        .code(401)
-        .header('www-authenticate', 'Bearer realm="amiwarden"')
-        .send({
-          error: 'unauthorized',
-          message: 'a valid API token is required (Authorization: Bearer amw_...)',
-        });
+      await reply.code(401).header('www-authenticate', 'Bearer realm="amiwarden"').send({
+        error: 'unauthorized',
+        message: 'a valid API token is required (Authorization: Bearer amw_...)',
+      });
       return reply;
     }
     const needed = req.routeOptions.config.role ?? 'viewer';
     if (!roleAllows(principal.role, needed)) {
-      await reply
-        .code(403)
-        .send({
-          error: 'forbidden',
-          message: `this needs the ${needed} role; the token has ${principal.role}`,
-        });
+      await reply.code(403).send({
+        error: 'forbidden',
+        message: `this needs the ${needed} role; the token has ${principal.role}`,
+      });
       return reply;
     }
     req.principal = principal;

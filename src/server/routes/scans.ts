@@ -1,0 +1,106 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { ScanTables } from '../../scan/store/scan-tables.ts';
+import type { ServerContext } from '../context.ts';
+
+const ListQuery = Type.Object(
+  {
+    image: Type.Optional(Type.String({ maxLength: 64 })),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+  },
+  { additionalProperties: false },
+);
+const Id = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+);
+
+/** Latest scans of one image, newest first: the image page's scan section. */
+export async function scansOfImage(db: Kysely<ScanTables>, imageId: string) {
+  return db
+    .selectFrom('scans')
+    .selectAll()
+    .where('image_id', '=', imageId)
+    .orderBy('started_at', 'desc')
+    .limit(10)
+    .execute();
+}
+
+export async function scanRoutes(
+  app: FastifyInstance,
+  ctx: ServerContext & { scans: Kysely<ScanTables> },
+): Promise<void> {
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/api/scans',
+    { schema: { summary: 'Stored image scans, newest first', tags: ['scans'], querystring: ListQuery } },
+    async (req) => {
+      let q = ctx.scans.selectFrom('scans').selectAll().orderBy('started_at', 'desc').limit(req.query.limit);
+      if (req.query.image) q = q.where('image_id', '=', req.query.image);
+      return q.execute();
+    },
+  );
+
+  app.get<{ Params: Static<typeof Id> }>(
+    '/api/scans/:id',
+    {
+      schema: {
+        summary: 'One scan: control verdicts by section, findings, packages',
+        tags: ['scans'],
+        params: Id,
+      },
+    },
+    async (req, reply) => {
+      const scan = await ctx.scans
+        .selectFrom('scans')
+        .selectAll()
+        .where('scan_id', '=', req.params.id)
+        .executeTakeFirst();
+      if (!scan) return reply.code(404).send({ error: 'not-found', message: `no scan ${req.params.id}` });
+      const [controls, findings, packages] = await Promise.all([
+        ctx.scans
+          .selectFrom('scan_controls')
+          .selectAll()
+          .where('scan_id', '=', scan.scan_id)
+          .orderBy('catalog_id')
+          .orderBy('control_id')
+          .execute(),
+        ctx.scans
+          .selectFrom('scan_findings')
+          .selectAll()
+          .where('scan_id', '=', scan.scan_id)
+          .orderBy('seq')
+          .execute(),
+        ctx.scans
+          .selectFrom('scan_packages')
+          .selectAll()
+          .where('scan_id', '=', scan.scan_id)
+          .orderBy('name')
+          .execute(),
+      ]);
+      const sections = new Map<string, Record<string, number>>();
+      for (const c of controls) {
+        const key = `${c.catalog_id} · ${c.section}`;
+        const counts = sections.get(key) ?? {};
+        counts[c.status] = (counts[c.status] ?? 0) + 1;
+        sections.set(key, counts);
+      }
+      return {
+        scan: { ...scan, gaps: safeJson(scan.gaps) },
+        sections: [...sections.entries()].map(([section, counts]) => ({ section, ...counts })),
+        controls,
+        findings,
+        packages,
+      };
+    },
+  );
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
