@@ -1,0 +1,108 @@
+// Collector benchmark: a large synthetic estate (default 100k images, 50 accounts, 4 regions)
+// collected over loopback HTTP with the real SDK. Prints API calls made against the floor
+// (pages any complete collector needs, plus the per-image launch-permission calls that have
+// no bulk form) and images per second.
+// Usage: node --import tsx bench/collect.ts [--images N] [--accounts N] [--concurrency N]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CallCounter } from '../src/aws/clients.ts';
+import { planCollection, runCollection } from '../src/collect/runner.ts';
+import { openStore } from '../src/store/db.ts';
+import { SIM_ROOT_CREDENTIALS, startSimulator } from '../src/sim/index.ts';
+import { generateSyntheticEstate } from '../src/sim/synthetic.ts';
+
+const { values } = parseArgs({
+  options: {
+    images: { type: 'string', default: '100000' },
+    accounts: { type: 'string', default: '50' },
+    concurrency: { type: 'string', default: '8' },
+  },
+});
+const images = Number(values.images);
+const accounts = Number(values.accounts);
+
+const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
+
+const t0 = performance.now();
+const state = generateSyntheticEstate({ images, accounts });
+const sim = await startSimulator({ seed: state });
+const dir = mkdtempSync(join(tmpdir(), 'amw-bench-'));
+const store = await openStore(join(dir, 'bench.db'));
+try {
+  const counter = new CallCounter();
+  const plan = await planCollection({
+    access: { endpoint: sim.url, credentials: { ...SIM_ROOT_CREDENTIALS }, counter },
+    homeRegion: 'us-east-1',
+    accounts: [],
+    organizations: true,
+    roleName: 'OrganizationAccountAccessRole',
+    regions: [],
+  });
+  const setupCalls = counter.calls;
+  const started = performance.now();
+  const result = await runCollection(store, plan, { concurrency: Number(values.concurrency) });
+  const seconds = (performance.now() - started) / 1000;
+
+  // The floor, per account x region, from what the run stored.
+  const db = store.db;
+  const count = async (
+    table:
+      | 'images'
+      | 'snapshots'
+      | 'instances'
+      | 'launch_templates'
+      | 'launch_template_versions'
+      | 'launch_configurations'
+      | 'auto_scaling_groups',
+    acct: string,
+    region: string,
+  ) => {
+    const col = table === 'images' ? 'owner_id' : 'account_id';
+    const r = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where(col as 'region', '=', acct)
+      .where('region', '=', region)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  };
+  let floor = setupCalls;
+  for (const a of plan.accounts) {
+    if (a.roleArn) floor += 1; // one AssumeRole per member account
+    for (const region of plan.regions) {
+      const owned = await count('images', a.accountId, region);
+      const lts = await count('launch_templates', a.accountId, region);
+      floor += 2; // account settings: block public access, allowed images
+      floor += pages(owned, 1000) + 1; // owned images; shared-with-us listing (one page or more)
+      floor += owned; // launch permissions: one DescribeImageAttribute per owned image
+      floor += pages(await count('snapshots', a.accountId, region), 1000);
+      floor += pages(await count('instances', a.accountId, region), 1000);
+      floor +=
+        pages(lts, 200) +
+        (lts > 0 ? pages(await count('launch_template_versions', a.accountId, region), 200) : 0);
+      floor += pages(await count('launch_configurations', a.accountId, region), 100);
+      floor += pages(await count('auto_scaling_groups', a.accountId, region), 100);
+    }
+  }
+  const total = counter.calls;
+  const scopes = result.scopes.length;
+  console.log(
+    `estate: ${images} owned images, ${accounts} accounts, ${plan.regions.length} regions (${scopes} scopes); built in ${((started - t0) / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `run: ${result.status}, ${result.images} image rows, ${seconds.toFixed(1)} s, ${total} calls, ${counter.attempts} HTTP attempts`,
+  );
+  console.log(`API calls / floor: ${total} / ${floor} = ${(total / floor).toFixed(3)}`);
+  console.log(
+    `  (floor without per-image launch permissions: ${floor - images}; calls without them: ${total - (counter.byOperation.get('DescribeImageAttributeCommand') ?? 0)})`,
+  );
+  console.log(`images per second: ${(result.images / seconds).toFixed(0)}`);
+  const top = [...counter.byOperation.entries()].sort((x, y) => y[1] - x[1]).slice(0, 8);
+  console.log(`calls by operation: ${top.map(([k, v]) => `${k.replace(/Command$/, '')}=${v}`).join(' ')}`);
+} finally {
+  await store.close();
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+}
