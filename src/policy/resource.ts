@@ -51,9 +51,13 @@ export interface AmiRecord {
 
 export interface ScanSummary {
   scannedAt: string;
+  /** False for partial or failed scans: those are never clean. */
+  complete: boolean;
+  /** Failed CIS controls by level ('1', '2'). */
   cisFailures: Record<string, number>;
   hygieneFindings: number;
-  missingSecurityUpdates: number;
+  /** undefined until the scanner stores update findings. */
+  missingSecurityUpdates: number | undefined;
 }
 
 export interface PolicyImage {

@@ -3,6 +3,8 @@ import { loadImageResources } from '../store/image-resources.ts';
 import type { ImageResource } from '../store/image-resources.ts';
 import type { Database } from '../store/schema.ts';
 import { Inventory } from './inventory.ts';
+import { latestScans } from './store-scans.ts';
+import type { ScanTables } from '../scan/store/scan-tables.ts';
 import type { AmiRecord, PolicyImage } from './resource.ts';
 
 // Our facts ride beside the Custodian record, never inside it, so value filters and
@@ -46,7 +48,12 @@ export function toPolicyImage(r: ImageResource): PolicyImage {
 
 /** Everything the store knows, as one inventory: every image in every state, every collected account. */
 export async function loadInventory(db: Kysely<Database>): Promise<Inventory> {
-  const images = (await loadImageResources(db)).map(toPolicyImage);
+  const scans = await latestScans(db as unknown as Kysely<ScanTables>);
+  const images = (await loadImageResources(db)).map((r) => {
+    const img = toPolicyImage(r);
+    const scan = scans.get(img.resource.ImageId);
+    return scan ? { ...img, scan } : img;
+  });
   const accounts = await db
     .selectFrom('accounts')
     .select('account_id')

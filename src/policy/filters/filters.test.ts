@@ -34,6 +34,7 @@ function estate(): PolicyImage[] {
       ImageId: 'ami-scanned',
       scan: {
         scannedAt: '2026-10-01T00:00:00Z',
+        complete: true,
         cisFailures: { '1': 2, '2': 0 },
         hygieneFindings: 0,
         missingSecurityUpdates: 0,

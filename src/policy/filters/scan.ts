@@ -23,7 +23,7 @@ export default defineFilter({
     summary:
       "Reads the image's latest stored scan. `status: failing` (default) matches when CIS failures (at " +
       '`cis-level`, both levels by default), hygiene findings or missing security updates reach their ' +
-      'minimum (1 each unless set); `clean` matches scans with none; `not-scanned` matches images never ' +
+      'minimum (1 each unless set); `clean` matches complete scans with none; `not-scanned` matches images never ' +
       'scanned. An image without a scan is never clean and never failing; matches carry `amw:scan`.',
     example: `policies:
   - name: failing-cis-level-1
@@ -50,8 +50,9 @@ export default defineFilter({
       const failing =
         cis >= (opts['min-cis-failures'] ?? 1) ||
         scan.hygieneFindings >= (opts['min-hygiene-findings'] ?? 1) ||
-        scan.missingSecurityUpdates >= (opts['min-missing-updates'] ?? 1);
-      const clean = cis === 0 && scan.hygieneFindings === 0 && scan.missingSecurityUpdates === 0;
+        (scan.missingSecurityUpdates ?? 0) >= (opts['min-missing-updates'] ?? 1);
+      // Unknown update status does not block "clean"; an incomplete scan does.
+      const clean = scan.complete && cis === 0 && scan.hygieneFindings === 0 && !scan.missingSecurityUpdates;
       const hit = status === 'failing' ? failing : clean;
       if (hit)
         ctx.annotate(img, 'amw:scan', {

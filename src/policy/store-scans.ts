@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import { loadCheckSet } from '../scan/checks/loader.ts';
+import type { ScanTables } from '../scan/store/scan-tables.ts';
+import type { ScanSummary } from './resource.ts';
+
+/** CIS level of each control, from the catalogs the scanner ships (the scan rows keep only ids). */
+function controlLevels(): Map<string, '1' | '2'> {
+  const levels = new Map<string, '1' | '2'>();
+  const set = loadCheckSet({ onProblem: () => undefined });
+  for (const [catalogId, catalog] of set.catalogs)
+    for (const c of catalog.controls)
+      levels.set(`${catalogId}/${c.id}`, c.levels.some((l) => l.startsWith('l1_')) ? '1' : '2');
+  return levels;
+}
+
+/**
+ * The latest stored scan of each image, reduced to what the `scan` filter asks: failed CIS
+ * controls by level and failed hygiene controls. The scanner stores no update findings yet, so
+ * missing security updates stay unknown; a partial or failed scan is never reported complete.
+ */
+export async function latestScans(db: Kysely<ScanTables>): Promise<Map<string, ScanSummary>> {
+  const scans = await db
+    .selectFrom('scans')
+    .select(['scan_id', 'image_id', 'started_at', 'completeness'])
+    .orderBy('started_at')
+    .execute();
+  const latest = new Map<string, (typeof scans)[number]>();
+  for (const s of scans) latest.set(s.image_id, s); // ordered by time: the last one wins
+  if (latest.size === 0) return new Map();
+  const byScan = new Map([...latest.values()].map((s) => [s.scan_id, s]));
+  const failed = await db
+    .selectFrom('scan_controls')
+    .select(['scan_id', 'catalog_id', 'control_id'])
+    .where('status', '=', 'fail')
+    .execute();
+  const levels = controlLevels();
+  const out = new Map<string, ScanSummary>();
+  for (const s of latest.values())
+    out.set(s.image_id, {
+      scannedAt: s.started_at,
+      complete: s.completeness === 'complete',
+      cisFailures: {},
+      hygieneFindings: 0,
+      missingSecurityUpdates: undefined,
+    });
+  for (const f of failed) {
+    const scan = byScan.get(f.scan_id);
+    const summary = scan ? out.get(scan.image_id) : undefined;
+    if (!summary) continue;
+    if (f.catalog_id === 'hygiene') summary.hygieneFindings++;
+    else {
+      const level = levels.get(`${f.catalog_id}/${f.control_id}`) ?? '2';
+      summary.cisFailures[level] = (summary.cisFailures[level] ?? 0) + 1;
+    }
+  }
+  return out;
+}
