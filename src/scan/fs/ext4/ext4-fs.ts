@@ -14,6 +14,7 @@ import { parseDirBlock } from './dir.ts';
 
 /** Directories larger than this are taken as a corrupt size field. */
 const MAX_DIR_BYTES = 256 * 1024 * 1024;
+const DIR_READ_BATCH = 32;
 
 /** Read-only ext2/3/4 reader. Every structure is fetched on demand through `dev`. */
 export class Ext4Fs implements InodeFs {
@@ -77,11 +78,16 @@ export class Ext4Fs implements InodeFs {
     }
     const runs = await this.runs(inode, size);
     const bs = this.sb.blockSize;
+    const blocks: number[] = [];
     for (const r of runs) {
       if (r.zero) continue;
       const len = Math.min(r.length, size - r.fileOffset);
-      for (let off = 0; off < len; off += bs)
-        parseDirBlock(ctx, await this.dev.read(r.devOffset + off, bs), out);
+      for (let off = 0; off < len; off += bs) blocks.push(r.devOffset + off);
+    }
+    // Fetch a batch of blocks at once (a remote device then has many requests in flight).
+    for (let i = 0; i < blocks.length; i += DIR_READ_BATCH) {
+      const batch = await Promise.all(blocks.slice(i, i + DIR_READ_BATCH).map((at) => this.dev.read(at, bs)));
+      for (const b of batch) parseDirBlock(ctx, b, out);
     }
     return out;
   }

@@ -16,6 +16,7 @@ import { parseDataBlock, parseShortDir } from './dir.ts';
 /** Directory data lives below this byte offset of the directory; leaf and free blocks above it. */
 const DIR_LEAF_OFFSET = 32 * 1024 ** 3;
 const MAX_DIR_BYTES = 256 * 1024 * 1024;
+const DIR_READ_BATCH = 32;
 const XSLM = 0x58534c4d;
 const SYMLINK_HEADER = 56;
 
@@ -82,8 +83,11 @@ export class XfsFs implements InodeFs {
       const end = Math.min(r.fileOffset + r.length, DIR_LEAF_OFFSET);
       for (let off = Math.floor(r.fileOffset / dbs) * dbs; off < end; off += dbs) blocks.add(off);
     }
-    for (const off of [...blocks].sort((a, b) => a - b)) {
-      parseDataBlock(ctx, await this.readDirBlock(runs, off, dbs, ino), out);
+    const offsets = [...blocks].sort((a, b) => a - b);
+    for (let i = 0; i < offsets.length; i += DIR_READ_BATCH) {
+      const batch = offsets.slice(i, i + DIR_READ_BATCH);
+      const data = await Promise.all(batch.map((off) => this.readDirBlock(runs, off, dbs, ino)));
+      for (const b of data) parseDataBlock(ctx, b, out);
     }
     return out;
   }
