@@ -235,6 +235,8 @@ export async function tick(o: TickOptions): Promise<TickResult> {
       const r = await runRemediation(o.db, p, modeOf(p.v.group), o.remediate, o.clock.now().toISOString());
       if (r === 'remediated') res.remediated++;
       if (r === 'failed') res.failed++;
+      if (r === 'waiting')
+        log(`${p.v.resourceId}: remediation for ${p.v.policy} waits for a tick run with its policies (-p)`);
     }
     res.failed += await closeTickets(o.db, dispatcher, policy, o.clock, base, log);
     await o.db

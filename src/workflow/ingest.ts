@@ -32,6 +32,7 @@ export async function ingest(
       seen.add(violation.id);
       if (opened) out.opened.push(violation.id);
     }
+    if (obs.partial) continue;
     const live = await listViolations(db, { policy: obs.policy, live: true });
     for (const v of live) {
       if (v.group !== obs.group || seen.has(v.id)) continue;

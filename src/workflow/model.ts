@@ -82,4 +82,6 @@ export interface Observation {
   group: string;
   at: string;
   findings: Finding[];
+  /** Findings only (e.g. from `amiwarden run` notification requests): absence resolves nothing. */
+  partial?: boolean;
 }

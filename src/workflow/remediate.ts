@@ -27,23 +27,18 @@ export async function runRemediation(
   mode: GroupMode,
   remediate: Remediator | undefined,
   at: string,
-): Promise<'remediated' | 'capped' | 'skipped' | 'failed'> {
+): Promise<'remediated' | 'capped' | 'skipped' | 'failed' | 'waiting'> {
   const key = partKey(p);
   if (mode !== 'enforce') {
     await setStep(db, key, 'done', at, 'capped', `group ${p.v.group} is in ${mode} mode`);
     return 'capped';
   }
-  if (!p.v.action || !remediate) {
-    await setStep(
-      db,
-      key,
-      'done',
-      at,
-      'capped',
-      p.v.action ? 'no remediator configured' : 'the policy has no action',
-    );
+  if (!p.v.action) {
+    await setStep(db, key, 'done', at, 'capped', 'the policy has no action');
     return 'capped';
   }
+  // A tick run without the policies cannot act for them: the step waits for one that can.
+  if (!remediate) return 'waiting';
   let r: Awaited<ReturnType<Remediator>>;
   try {
     r = await remediate(p.v);

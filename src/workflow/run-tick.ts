@@ -11,6 +11,7 @@ import { loadWorkflowConfig } from './config.ts';
 import { tick } from './engine.ts';
 import type { TickResult } from './engine.ts';
 import type { Observation } from './model.ts';
+import { takeNotificationRequests } from './intake.ts';
 import { observe, policyRemediator } from './policy-bridge.ts';
 import type { Remediator } from './remediate.ts';
 import { workflowStore } from './store/open.ts';
@@ -48,8 +49,9 @@ export async function runTick(o: RunTickOptions): Promise<TickResult> {
     const db = await workflowStore(store);
     let observations: Observation[] = [];
     let remediate: Remediator | undefined;
+    await migratePolicyTables(policyDb(store.db));
+    const intake = await takeNotificationRequests(store.db, cfg.owner_tags);
     if (policies.length > 0) {
-      await migratePolicyTables(policyDb(store.db));
       const inventory = await loadInventory(store.db);
       observations = await observe(policies, inventory, o.clock.now(), cfg.owner_tags);
       const roles = new Map(
@@ -70,17 +72,22 @@ export async function runTick(o: RunTickOptions): Promise<TickResult> {
         audit: new StoreAudit(policyDb(store.db)),
       });
     }
-    return await tick({
+    // A full evaluation of a (policy, group) supersedes the requests an earlier run recorded for it.
+    const evaluated = new Set(observations.map((x) => `${x.policy}\0${x.group}`));
+    const requested = intake.observations.filter((x) => !evaluated.has(`${x.policy}\0${x.group}`));
+    const result = await tick({
       db,
       cfg,
       clock: o.clock,
-      observations,
+      observations: [...requested, ...observations],
       remediate,
       // A group that left the configuration keeps its violations, at the safe mode.
       modeOf: (g) => modes.get(g) ?? 'notify',
       dryrun: o.dryrun ?? false,
       log: o.log,
     });
+    if (!result.skipped) await intake.markTaken();
+    return result;
   } finally {
     effects?.close();
     await store.close();
