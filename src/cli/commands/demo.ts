@@ -38,10 +38,10 @@ export function formatSummary(s: InventorySummary, db: string): string {
   const out: string[] = [];
   out.push('', 'Images by account and age (owned, not deregistered):');
   out.push(
-    `  ${'account'.padEnd(28)}${'total'.padStart(6)}${AGE_BUCKETS.map((b) => b.padStart(10)).join('')}`,
+    `  ${'account'.padEnd(36)}${'total'.padStart(6)}${AGE_BUCKETS.map((b) => b.padStart(10)).join('')}`,
   );
   for (const a of s.byAccount) {
-    const label = `${a.accountId}${a.name ? ` ${a.name}` : ''}`.slice(0, 27).padEnd(28);
+    const label = `${a.accountId}${a.name ? ` ${a.name}` : ''}`.slice(0, 35).padEnd(36);
     out.push(
       `  ${label}${String(a.total).padStart(6)}${AGE_BUCKETS.map((b) => String(a.buckets[b]).padStart(10)).join('')}`,
     );

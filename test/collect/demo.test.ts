@@ -1,0 +1,60 @@
+// `amiwarden demo`: the README's first command. It must replace the store and summarise.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.ts';
+import { openStore } from '../../src/store/db.ts';
+
+test('demo collects the built-in estate into a fresh SQLite file and prints the summary and next commands', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'amw-demo-'));
+  const db = join(dir, 'demo.db');
+  writeFileSync(db, 'not a database: the demo must replace it');
+  let out = '';
+  const log = console.log;
+  console.log = (...a: unknown[]) => void (out += `${a.join(' ')}\n`);
+  let code: number;
+  try {
+    code = await main(['node', 'amiwarden', 'demo', '--db', db, '-q']);
+  } finally {
+    console.log = log;
+  }
+  try {
+    assert.equal(code, 0, out);
+    for (const heading of [
+      'Images by account and age',
+      'Public images:',
+      'Cross-account/org/OU shares:',
+      'Unencrypted images:',
+      'Unused images:',
+      'In use but older than 180 days:',
+      'Try next:',
+    ])
+      assert.ok(out.includes(heading), `missing "${heading}" in:\n${out}`);
+    assert.match(out, /: ok, 8\/8 scopes/);
+    const store = await openStore(db, { readOnly: true, migrate: false });
+    try {
+      const runs = await store.db.selectFrom('collection_runs').selectAll().execute();
+      assert.deepEqual(
+        runs.map((r) => r.status),
+        ['ok'],
+      );
+      const images = await store.db.selectFrom('images').select('image_id').execute();
+      assert.ok(images.length >= 60, `only ${images.length} images`);
+      const kinds = await store.db.selectFrom('image_usage').select('kind').distinct().execute();
+      assert.deepEqual(kinds.map((k) => k.kind).sort(), [
+        'auto-scaling-group',
+        'instance',
+        'launch-configuration',
+        'launch-template-version',
+        'other-account',
+        'ssm-parameter',
+      ]);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
