@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { FIXTURES, ROOT, openEstate } from './harness.ts';
+import { FIXTURES, ROOT, openEstate, spawnCli } from './harness.ts';
 import type { Estate } from './harness.ts';
 
 let estate: Estate;
@@ -94,4 +94,33 @@ test('run --group limits the run to one group', async () => {
     meta.groups.map((g) => g.name),
     ['prod'],
   );
+});
+
+test('run --format json prints the summary and the matches for machines', () => {
+  const r = spawnCli([
+    'run',
+    '-p',
+    join(FIXTURES, 'custodian/04-ami-cross-account.yml'),
+    '--db',
+    estate.db,
+    '--endpoint',
+    estate.sim.url,
+    '--now',
+    '2026-11-01T00:00:00Z',
+    '--format',
+    'json',
+    '--dryrun',
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as {
+    dryrun: boolean;
+    policies: { policy: string; matched: number }[];
+    runs: { resources: { ImageId: string }[] }[];
+  };
+  assert.equal(doc.dryrun, true);
+  assert.deepEqual(
+    doc.policies.map((p) => [p.policy, p.matched]),
+    [['ami-cross-account', 3]],
+  );
+  assert.equal(doc.runs[0]?.resources.length, 3);
 });
