@@ -3,6 +3,7 @@ import { AmwError } from '../../errors.ts';
 import { openStore } from '../../store/db.ts';
 import { addFlags, commonFlags, defineFlag } from '../flags.ts';
 import { EXIT_ERROR, EXIT_FINDINGS, ExitCode } from '../main.ts';
+import type { VulnReport } from '../../vulns/findings.ts';
 import type { CommandModule } from './index.ts';
 
 /** Used when no --source is given: Debian 12's security tracker and its -security/-updates indexes. */
@@ -91,23 +92,13 @@ function registerCheck(parent: Command): void {
     ) => {
       const { checkRoot } = await import('../../vulns/check-root.ts');
       const { formatVulnReport } = await import('../../vulns/format.ts');
-      const { severityRank } = await import('../../vulns/model.ts');
       const store = await openStore(opts.db);
       try {
         const report = await checkRoot(store.db, root, new Date(), { maxDataAgeDays: opts.maxAgeDays });
         process.stdout.write(
           `${opts.format === 'json' ? JSON.stringify(report, null, 2) : formatVulnReport(report)}\n`,
         );
-        const bar = opts.failOn;
-        if (
-          bar &&
-          report.findings.some(
-            (f) =>
-              f.status === 'fixed' &&
-              severityRank(f.severity) <= severityRank(bar as Parameters<typeof severityRank>[0]),
-          )
-        )
-          throw new ExitCode(EXIT_FINDINGS);
+        await gate(report, opts.failOn);
       } finally {
         await store.close();
       }
@@ -115,17 +106,71 @@ function registerCheck(parent: Command): void {
   );
 }
 
+function registerMatch(parent: Command): void {
+  const cmd = parent
+    .command('match')
+    .description(
+      "match a stored scan's packages against the stored advisories and store the result with the scan",
+    )
+    .option('--scan <id>', 'scan id')
+    .option('--image <id>', 'image id: its latest stored scan');
+  addFlags(cmd, commonFlags.db, commonFlags.format, flags.maxAgeDays, flags.failOn);
+  cmd.action(
+    async (opts: {
+      scan?: string;
+      image?: string;
+      db: string;
+      format: 'table' | 'json' | 'csv';
+      maxAgeDays: number;
+      failOn?: string;
+    }) => {
+      if (!opts.scan === !opts.image)
+        throw new AmwError('AMW_USAGE', 'advisories match needs one of --scan or --image');
+      const { matchStoredScan, resolveScanId } = await import('../../vulns/scan-results.ts');
+      const { formatVulnReport } = await import('../../vulns/format.ts');
+      const store = await openStore(opts.db);
+      try {
+        const scanId = await resolveScanId(store.db, {
+          ...(opts.scan ? { scanId: opts.scan } : {}),
+          ...(opts.image ? { imageId: opts.image } : {}),
+        });
+        const report = await matchStoredScan(store.db, scanId, new Date(), {
+          maxDataAgeDays: opts.maxAgeDays,
+        });
+        process.stdout.write(
+          `${opts.format === 'json' ? JSON.stringify({ scanId, ...report }, null, 2) : `scan ${scanId}\n${formatVulnReport(report)}`}\n`,
+        );
+        await gate(report, opts.failOn);
+      } finally {
+        await store.close();
+      }
+    },
+  );
+}
+
+/** Exit 1 when an unapplied fix at or above the --fail-on severity applies. */
+async function gate(report: VulnReport, bar: string | undefined): Promise<void> {
+  if (!bar) return;
+  const { severityRank, normaliseSeverity } = await import('../../vulns/model.ts');
+  const limit = severityRank(normaliseSeverity(bar));
+  if (report.findings.some((f) => f.status === 'fixed' && severityRank(f.severity) <= limit))
+    throw new ExitCode(EXIT_FINDINGS);
+}
+
 export const command: CommandModule = {
   name: 'advisories',
   register(program) {
     const parent = program
       .command('advisories')
-      .description('security advisories: import feeds, list imports, check a root filesystem');
+      .description(
+        'security advisories: import feeds, list imports, check a root filesystem, match stored scans',
+      );
     registerUpdate(parent);
     registerList(parent);
     registerCheck(parent);
+    registerMatch(parent);
     parent.action(() => {
-      throw new AmwError('AMW_USAGE', 'advisories needs a subcommand: update, list or check');
+      throw new AmwError('AMW_USAGE', 'advisories needs a subcommand: update, list, check or match');
     });
   },
 };
