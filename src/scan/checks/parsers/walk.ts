@@ -1,4 +1,5 @@
 import type { Vfs, VfsStat } from '../../vfs/vfs.ts';
+import type { CheckContext } from '../template.ts';
 import { isVfsError, normalizeImagePath } from '../../vfs/vfs.ts';
 
 /** Pseudo filesystems that an image may hold as empty mount points; never walked. */
@@ -42,4 +43,15 @@ export async function walkTree(
       }
     }
   }
+}
+
+/** Every entry of the image (metadata only), walked once per scan and shared by the whole-tree checks. */
+export function allEntries(ctx: CheckContext): Promise<ReadonlyArray<readonly [string, VfsStat]>> {
+  return ctx.memo('tree-entries', async () => {
+    const out: Array<readonly [string, VfsStat]> = [];
+    await walkTree(ctx.vfs, '/', (p, st) => {
+      out.push([p, st]);
+    });
+    return out;
+  });
 }

@@ -4,7 +4,7 @@ import { fail, pass } from '../verdict.ts';
 import { defineCheckTemplate } from '../template.ts';
 import { AUDIT_RULE_READS, readAuditRules } from '../parsers/audit-rules.ts';
 import type { AuditRule } from '../parsers/audit-rules.ts';
-import { walkTree } from '../parsers/walk.ts';
+import { allEntries } from '../parsers/walk.ts';
 
 const SyscallSpec = Type.Object(
   {
@@ -83,10 +83,9 @@ export const template = defineCheckTemplate({
         });
     }
     if (p.privileged) {
-      const priv: string[] = [];
-      await walkTree(ctx.vfs, '/', (path, st) => {
-        if (st.type === 'file' && st.mode & 0o6000) priv.push(path);
-      });
+      const priv = (await allEntries(ctx))
+        .filter(([, st]) => st.type === 'file' && st.mode & 0o6000)
+        .map(([path]) => path);
       for (const f of priv)
         if (!rules.some((r) => r.always && r.fields.includes(`path=${f}`)))
           findings.push({ message: `privileged program ${f} has no audit rule`, path: f });

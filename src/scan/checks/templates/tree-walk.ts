@@ -5,7 +5,7 @@ import { defineCheckTemplate } from '../template.ts';
 import { ACCOUNT_READS, readAccounts } from '../parsers/accounts-db.ts';
 import { expandGlob, octal, readText } from '../parsers/files.ts';
 import type { CheckContext } from '../template.ts';
-import { walkTree } from '../parsers/walk.ts';
+import { allEntries } from '../parsers/walk.ts';
 
 // Findings are capped so one bad directory cannot make a report of a million lines.
 const CAP = 200;
@@ -36,7 +36,7 @@ export const template = defineCheckTemplate({
     const findings: Finding[] = [];
     const listed: string[] = [];
     let total = 0;
-    await walkTree(ctx.vfs, '/', (path, st) => {
+    for (const [path, st] of await allEntries(ctx)) {
       let msg: string | undefined;
       if (p.check === 'world-writable') {
         if (st.type === 'file' && st.mode & 0o002)
@@ -53,7 +53,7 @@ export const template = defineCheckTemplate({
         total++;
         if (findings.length < CAP) findings.push({ message: msg, path, actual: octal(st.mode) });
       }
-    });
+    }
     if (p.check === 'suid-sgid') {
       if (listed.length === 0) return pass(['no setuid or setgid files']);
       // A privileged program no package installed was put there by hand: that needs no site list to flag.
