@@ -1,18 +1,12 @@
 import { dirname, resolve } from 'node:path';
-import { accountCredentials } from '../credentials.ts';
 import { resolveSeedDate } from '../seed/dates.ts';
 import { SeedIssue } from '../seed/load.ts';
-import type {
-  EstateSeed,
-  SeedAccountT,
-  SeedImageT,
-  SeedLaunchPermissionT,
-  SeedRegionT,
-} from '../seed/schema.ts';
+import type { EstateSeed, SeedAccountT, SeedLaunchPermissionT, SeedRegionT } from '../seed/schema.ts';
 import { EstateState } from './estate.ts';
-import type { BlockDevice, ImageRec, LaunchPermission, LaunchTemplateRefRec } from './types.ts';
-
-type Path = (string | number)[];
+import { imageRec } from './seed-image.ts';
+import type { Path, SeedBuildContext } from './seed-image.ts';
+import { accountRec, ltRef, ssmRec } from './seed-records.ts';
+import type { LaunchPermission } from './types.ts';
 
 /**
  * Builds the live estate from a validated seed. Cross references are checked here (the schema
@@ -69,6 +63,7 @@ export function buildEstate(seed: EstateSeed, seedFile?: string): EstateState {
     return { ...p } as LaunchPermission;
   };
 
+  const bctx: SeedBuildContext = { state, date, unique, toPermission };
   const deferredInstances: (() => void)[] = [];
   seed.accounts.forEach((acct, ai) => {
     for (const [region, rs] of Object.entries(acct.regions ?? {})) {
@@ -120,7 +115,7 @@ export function buildEstate(seed: EstateSeed, seedFile?: string): EstateState {
     (rs.images ?? []).forEach((img, i) => {
       const path = [...base, 'images', i];
       unique(img.id, path);
-      state.addImage(imageRec(img, owner, region, path));
+      state.addImage(imageRec(bctx, img, owner, region, path));
     });
 
     (rs.launchTemplates ?? []).forEach((lt, i) => {
@@ -254,131 +249,4 @@ export function buildEstate(seed: EstateSeed, seedFile?: string): EstateState {
       });
     });
   }
-
-  function imageRec(img: SeedImageT, owner: string, region: string, path: Path): ImageRec {
-    const state_ = img.state ?? 'available';
-    const perms = [
-      ...(img.public ? [{ group: 'all' as const }] : []),
-      ...(img.launchPermissions ?? []).map((p, j) => toPermission(p, [...path, 'launchPermissions', j])),
-    ];
-    if (state_ === 'disabled' && perms.length > 0)
-      throw new SeedIssue(path, 'a disabled image has no launch permissions (AWS removes them on disable)');
-    const rootDeviceType = img.rootDeviceType ?? 'ebs';
-    const rootDeviceName = img.rootDeviceName ?? '/dev/xvda';
-    const devices =
-      img.blockDevices ??
-      (rootDeviceType === 'ebs' ? [{ device: rootDeviceName, snapshot: `snap-${img.id.slice(4)}` }] : []);
-    const blockDevices = devices.map((bd, j): BlockDevice => {
-      const bpath = [...path, 'blockDevices', j];
-      if (!bd.snapshot) return { deviceName: bd.device, virtualName: bd.virtualName };
-      let snap = state.snapshots.get(bd.snapshot);
-      if (snap && snap.region !== region)
-        throw new SeedIssue(bpath, `snapshot ${bd.snapshot} is in ${snap.region}, not ${region}`);
-      if (snap && bd.encrypted !== undefined && bd.encrypted !== snap.encrypted)
-        throw new SeedIssue(bpath, `encrypted: ${bd.encrypted} contradicts snapshot ${snap.id}`);
-      if (!snap && state_ !== 'deregistered') {
-        unique(bd.snapshot, bpath);
-        snap = {
-          id: bd.snapshot,
-          region,
-          ownerId: owner,
-          volumeId: `vol-${bd.snapshot.slice(5)}`,
-          volumeSize: bd.size ?? 8,
-          created: date(img.created),
-          description: `Created by CreateImage for ${img.id}`,
-          encrypted: bd.encrypted ?? bd.kmsKeyId !== undefined,
-          kmsKeyId: bd.kmsKeyId,
-          state: 'completed',
-          createVolumePermissions: [],
-          tags: new Map(),
-        };
-        state.addSnapshot(snap);
-      }
-      return {
-        deviceName: bd.device,
-        snapshotId: bd.snapshot,
-        volumeSize: bd.size ?? snap?.volumeSize ?? 8,
-        volumeType: bd.type ?? 'gp3',
-        encrypted: bd.encrypted ?? snap?.encrypted ?? false,
-        deleteOnTermination: bd.deleteOnTermination ?? true,
-      };
-    });
-    const windows = img.platform === 'windows';
-    return {
-      id: img.id,
-      region,
-      ownerId: owner,
-      name: img.name,
-      description: img.description,
-      created: date(img.created),
-      state: state_,
-      launchPermissions: perms,
-      deprecationTime: img.deprecateAt === undefined ? undefined : date(img.deprecateAt),
-      deregistrationProtection: img.deregistrationProtection ?? 'disabled',
-      lastLaunched: img.lastLaunched === undefined ? undefined : date(img.lastLaunched),
-      architecture: img.architecture ?? 'x86_64',
-      platform: img.platform,
-      platformDetails: img.platformDetails ?? (windows ? 'Windows' : 'Linux/UNIX'),
-      usageOperation: windows ? 'RunInstances:0002' : 'RunInstances',
-      imageType: img.imageType ?? 'machine',
-      rootDeviceType,
-      rootDeviceName,
-      virtualizationType: img.virtualizationType ?? 'hvm',
-      bootMode: img.bootMode,
-      imdsSupport: img.imdsSupport,
-      tpmSupport: img.tpmSupport,
-      enaSupport: img.enaSupport ?? true,
-      productCodes: (img.productCodes ?? []).map((p) => ({ ...p })),
-      sourceImageId: img.source?.imageId,
-      sourceImageRegion: img.source?.region,
-      tags: new Map(Object.entries(img.tags ?? {})),
-      blockDevices,
-    };
-  }
-}
-
-function ltRef(r: { id?: string; name?: string; version?: string }): LaunchTemplateRefRec {
-  return { id: r.id, name: r.name, version: r.version };
-}
-
-function ssmRec(
-  p: { name: string; value: string; type?: string; dataType?: string; version?: number; modified?: string },
-  date: (v: string) => number,
-  nowMs: number,
-) {
-  return {
-    name: p.name,
-    value: p.value,
-    type: p.type ?? 'String',
-    dataType: p.dataType ?? (p.value.startsWith('ami-') ? 'aws:ec2:image' : 'text'),
-    version: p.version ?? 1,
-    modified: p.modified === undefined ? nowMs : date(p.modified),
-  };
-}
-
-function accountRec(a: SeedAccountT, i: number, seed: EstateSeed, date: (v: string) => number) {
-  const org = seed.organization;
-  const member = a.member ?? (org !== undefined && a.alias === undefined);
-  if (a.ou !== undefined && !(org?.ous ?? []).some((o) => o.id === a.ou))
-    throw new SeedIssue(['accounts', i, 'ou'], `unknown OU ${a.ou}`);
-  if ((a.accessKeyId === undefined) !== (a.secretAccessKey === undefined))
-    throw new SeedIssue(['accounts', i], 'give both accessKeyId and secretAccessKey, or neither');
-  const derived = accountCredentials(a.id);
-  const defaultRoles =
-    member && org && a.id !== org.managementAccount
-      ? [{ name: 'OrganizationAccountAccessRole', trustedAccounts: [org.managementAccount] }]
-      : [];
-  return {
-    id: a.id,
-    name: a.name,
-    email: a.email ?? `${a.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}@example.com`,
-    alias: a.alias,
-    member,
-    ou: a.ou,
-    state: a.state ?? 'ACTIVE',
-    joined: date(a.joined ?? 'now-1000d'),
-    accessKeyId: a.accessKeyId ?? derived.accessKeyId,
-    secretAccessKey: a.secretAccessKey ?? derived.secretAccessKey,
-    roles: (a.roles ?? defaultRoles).map((r) => ({ name: r.name, trustedAccounts: [...r.trustedAccounts] })),
-  };
 }
