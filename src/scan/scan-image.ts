@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { AmwError } from '../errors.ts';
-import { runControls } from './checks/engine.ts';
+import { plannedReads, runControls } from './checks/engine.ts';
 import type { ControlResult } from './checks/engine.ts';
 import { loadCheckSet } from './checks/loader.ts';
 import type { CheckSet } from './checks/loader.ts';
@@ -100,6 +100,9 @@ export async function scanVfs(
     gaps.push({ part: 'packages', reason: packages.reason });
   const selected = selectControls(set, os, selection);
   for (const note of selected.notes) gaps.push({ part: 'benchmark', reason: note });
+  await vfs.prefetch(plannedReads(set, selected.catalogs)).catch((err: unknown) => {
+    gaps.push({ part: 'prefetch', reason: (err as Error).message });
+  });
   const run = await runControls(set, selected.catalogs, { vfs, os, packages });
   gaps.push(...run.gaps);
   const completeness: ScanCompleteness = detected.problem

@@ -134,3 +134,15 @@ test('control verdicts: error > fail > manual > pass; all n/a is n/a; manual con
     },
   );
 });
+
+test('plannedReads gathers the declared globs of the selected rules, once each', async () => {
+  const { loadCheckSet } = await import('./loader.ts');
+  const { selectControls } = await import('./select.ts');
+  const { plannedReads } = await import('./engine.ts');
+  const set = loadCheckSet({ onProblem: () => undefined });
+  const sel = selectControls(set, debian, { checks: 'hygiene' });
+  const globs = plannedReads(set, sel.catalogs);
+  assert.ok(globs.includes('/root/.ssh/authorized_keys'));
+  assert.ok(globs.includes('/var/log/**'));
+  assert.equal(new Set(globs).size, globs.length);
+});

@@ -102,6 +102,27 @@ export function combineVerdicts(control: Control, rules: readonly RuleResult[]):
   return evidence.length ? { status: 'pass', evidence } : { status: 'pass' };
 }
 
+/** Every glob the selected controls' rules will read, de-duplicated: what a source may prefetch. */
+export function plannedReads(
+  set: CheckSet,
+  selected: ReadonlyArray<{ catalog: Catalog; controls: readonly Control[] }>,
+): string[] {
+  const globs = new Set<string>();
+  for (const { controls } of selected)
+    for (const c of controls)
+      for (const id of c.rules) {
+        const rule = set.rules.get(id);
+        const template = rule && set.templates.get(rule.template);
+        if (!rule || !template) continue;
+        try {
+          for (const g of template.reads(rule.resolvedParams ?? rule.params).globs) globs.add(g);
+        } catch {
+          // the rule itself will report the problem as an error verdict when it runs
+        }
+      }
+  return [...globs].sort();
+}
+
 /** Runs the selected controls; each rule runs once even when several controls name it. */
 export async function runControls(
   set: CheckSet,

@@ -47,4 +47,7 @@ export class CachedVfs implements Vfs {
   readFile(path: string, options?: ReadFileOptions): Promise<Buffer> {
     return this.inner.readFile(path, options);
   }
+  async prefetch(globs: readonly string[]): Promise<void> {
+    await this.inner.prefetch?.(globs);
+  }
 }

@@ -38,6 +38,11 @@ export interface Vfs {
   readdir(path: string): Promise<VfsDirEntry[]>;
   readlink(path: string): Promise<string>;
   readFile(path: string, options?: ReadFileOptions): Promise<Buffer>;
+  /**
+   * Optional hint before the checks run: every glob the selected checks declared (see
+   * ReadDeclaration). A source that pays per block (an EBS snapshot) fetches those blocks in parallel.
+   */
+  prefetch?(globs: readonly string[]): Promise<void>;
   close?(): Promise<void>;
 }
 
