@@ -106,3 +106,11 @@ test('account ids written as bare numbers are accepted', () => {
   );
   assert.equal(loaded.seed.accounts[0]!.id, '100000000001');
 });
+
+test('every fixture seed under test/fixtures/seeds loads', async () => {
+  const { readdir } = await import('node:fs/promises');
+  const dir = new URL('../../../test/fixtures/seeds/', import.meta.url).pathname;
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.yml'));
+  assert.ok(files.length >= 6);
+  for (const f of files) await loadEstate(join(dir, f));
+});
