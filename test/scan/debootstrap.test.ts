@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { scanImage } from '../../src/scan/scan-image.ts';
 import { REPORTS } from '../../src/scan/report/index.ts';
 
@@ -47,5 +50,34 @@ test(
       assert.ok(rep.render(r).length > 100, `${id} report is empty`);
     const sbom = JSON.parse(REPORTS.cyclonedx!.render(r)) as { components: unknown[] };
     assert.equal(sbom.components.length, r.packages.status === 'ok' ? r.packages.packages.length : -1);
+  },
+);
+
+const mke2fs = ['/usr/sbin/mke2fs', '/sbin/mke2fs'].find((p) => existsSync(p));
+
+test(
+  'debootstrap Debian 12 inside an ext4 disk image gets the same verdicts as the directory',
+  { skip: skip || (mke2fs ? false : 'mke2fs not installed') },
+  async () => {
+    const work = mkdtempSync(join(tmpdir(), 'amw-deb-img-'));
+    try {
+      const img = join(work, 'disk.img');
+      const made = spawnSync(mke2fs!, ['-q', '-F', '-t', 'ext4', '-d', root!, img, '600M'], {
+        encoding: 'utf8',
+      });
+      assert.equal(made.status, 0, made.stderr);
+      const verdicts = (r: Awaited<ReturnType<typeof scanImage>>): string[] =>
+        r.controls.map((c) => `${c.catalogId} ${c.control.id} ${c.verdict.status}`).sort();
+      const fromDir = await scanImage(`dir:${root}`);
+      const fromDisk = await scanImage(`file:${img}`);
+      assert.equal(fromDisk.completeness, fromDir.completeness);
+      assert.equal(
+        fromDisk.packages.status === 'ok' ? fromDisk.packages.packages.length : -1,
+        fromDir.packages.status === 'ok' ? fromDir.packages.packages.length : -2,
+      );
+      assert.deepEqual(verdicts(fromDisk), verdicts(fromDir));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   },
 );
