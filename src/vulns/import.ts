@@ -60,8 +60,9 @@ export async function importSource(
       source.parse(t, { location: spec.location, ...(spec.release ? { release: spec.release } : {}) }),
     );
     const imp = { ...base, finished_at: now().toISOString(), status: 'ok', rows: rows.length, error: null };
-    await replaceSourceRows(db, imp, rows);
-    return { spec, importId, rows: rows.length };
+    // Stored rows, after a feed's duplicate statements are folded.
+    const stored = await replaceSourceRows(db, imp, rows);
+    return { spec, importId, rows: stored };
   } catch (err) {
     const message = err instanceof AmwError ? err.message : messageOf(err);
     await recordFailedImport(db, {

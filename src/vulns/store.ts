@@ -23,8 +23,8 @@ export async function replaceSourceRows(
   db: Kysely<Database>,
   imp: AdvisoryImportsTable,
   rows: readonly AdvisoryRow[],
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
     const previous = await trx
       .selectFrom('advisory_rows')
       .select(['advisory_id', 'distro', 'release', 'package_name', 'arch', 'fixed_version', 'first_seen'])
@@ -84,6 +84,7 @@ export async function replaceSourceRows(
       .insertInto('advisory_imports')
       .values({ ...imp, rows: values.length })
       .execute();
+    return values.length;
   });
 }
 
