@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chown, chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chown, chmod, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeExt4 } from '../helpers/disk-images.ts';
@@ -36,6 +36,9 @@ test('ext4 agrees with debugfs and dumpe2fs', { skip: diskSkip }, async () => {
     await chmod(join(tree, 'etc/shadow'), 0o640);
     await chown(join(tree, 'etc/shadow'), 0, 42);
     for (let i = 0; i < 400; i++) await writeFile(join(tree, `etc/many/f${i}`), `${i}`);
+    const sparse = await open(join(tree, 'etc/sparse'), 'w');
+    for (let i = 0; i < 20; i++) await sparse.write(Buffer.alloc(100, `c${i}`), 0, 100, i * 65536);
+    await sparse.close();
     const img = join(work, 'fs.img');
     await makeExt4(tree, img, {
       sizeMiB: 32,
@@ -65,6 +68,10 @@ test('ext4 agrees with debugfs and dumpe2fs', { skip: diskSkip }, async () => {
       assert.equal(fs.uuid, field(hdr, /Filesystem UUID:\s+(\S+)/));
       assert.equal(fs.volumeLabel, field(hdr, /Filesystem volume name:\s+(\S+)/));
       assert.match(sh('debugfs', ['-R', 'htree /etc/many', img]), /Root node dump/);
+      // 20 separate extents cannot sit in the inode: the tree has a level of index nodes.
+      assert.match(sh('debugfs', ['-R', 'ex /etc/sparse', img]), /^\s*0\/\s*1\s/m);
+      const want = await readFile(join(tree, 'etc/sparse'));
+      assert.ok((await vfs.readFile('/etc/sparse')).equals(want), 'extent tree of depth 1');
       const names = (await vfs.readdir('/etc/many')).map((e) => e.name).sort();
       assert.equal(names.length, 400);
       assert.equal((await vfs.readFile('/etc/many/f399')).toString(), '399');
@@ -75,6 +82,28 @@ test('ext4 agrees with debugfs and dumpe2fs', { skip: diskSkip }, async () => {
     await rm(work, { recursive: true, force: true });
   }
 });
+
+/** Longer than an inode's data fork: XFS keeps it in a remote symlink block. */
+const LONG_TARGET = '/usr/' + 'a-long-directory-name/'.repeat(30) + 'end';
+
+/**
+ * mkfs.xfs 6.1 writes a protofile's remote symlink as bare text, without the v5 block header the
+ * kernel writes (xfs_db then reports a CRC error). Put the header in front, as the kernel lays it out.
+ */
+async function addSymlinkHeader(img: string, db: (...cmds: string[]) => string): Promise<void> {
+  const ino = Number(field(db('path /etc/remote-link', 'inode'), /current inode number is (\d+)/));
+  const fsb = Number(field(db('path /etc/remote-link', 'bmap'), /startblock (\d+)/));
+  const at = Number(field(db(`convert fsblock ${fsb} byte`), /\((\d+)\)/));
+  const block = Buffer.alloc(4096);
+  block.writeUInt32BE(0x58534c4d, 0);
+  block.writeUInt32BE(0, 4);
+  block.writeUInt32BE(Buffer.byteLength(LONG_TARGET), 8);
+  block.writeBigUInt64BE(BigInt(ino), 32);
+  block.write(LONG_TARGET, 56);
+  const fh = await open(img, 'r+');
+  await fh.write(block, 0, 56 + Buffer.byteLength(LONG_TARGET), at);
+  await fh.close();
+}
 
 /** A protofile whose directories take each XFS directory form; one source file serves every entry. */
 function xfsProto(src: string): string {
@@ -87,6 +116,7 @@ function xfsProto(src: string): string {
     'etc d--755 0 0',
     `shadow ---640 0 42 ${src}`,
     'os-release l--777 0 0 ../usr/lib/os-release',
+    `remote-link l--777 0 0 ${LONG_TARGET}`,
     '$',
     'sf d--755 0 0',
     ...files('s', 3),
@@ -120,6 +150,7 @@ for (const sector of [512, 4096] as const) {
         sh('mkfs.xfs', ['-f', '-q', '-s', `size=${sector}`, '-L', 'oracle', '-p', join(work, 'proto'), img]);
         const db = (...cmds: string[]): string =>
           sh('xfs_db', ['-r', ...cmds.flatMap((c) => ['-c', c]), img]);
+        await addSymlinkHeader(img, db);
         const dev = await FileBlockDevice.open(img);
         try {
           const fs = await XfsFs.open(dev);
@@ -146,6 +177,11 @@ for (const sector of [512, 4096] as const) {
           }
           // The four forms, and the big directory's extents in a B+tree.
           assert.deepEqual(formats, { sf: 'local', blk: 'extents', leaf: 'extents', node: 'btree' });
+          assert.equal(
+            field(db('path /etc/remote-link', 'p core.format'), /core.format = \d+ \((\w+)\)/),
+            'extents',
+          );
+          assert.equal(await vfs.readlink('/etc/remote-link'), LONG_TARGET);
           const node = await vfs.stat('/node');
           assert.deepEqual([node.mode, node.uid, node.gid], [0o700, 1000, 1000]);
           const ino = db('path /etc/shadow', 'p core.mode core.uid core.gid core.size');
