@@ -154,6 +154,7 @@ export async function runCollection(
   const scopes = plan.accounts.flatMap((a) =>
     plan.regions.map((r) => ({ accountId: a.accountId, region: r })),
   );
+  let writes: Promise<unknown> = Promise.resolve();
   progress.start(scopes.length);
   const outcomes = await mapLimit(
     scopes,
@@ -175,7 +176,11 @@ export async function runCollection(
           collectedAccounts: collected,
           attributeConcurrency: opts.attributeConcurrency ?? 8,
         });
-        await writeScope(db, data, now);
+        // Scopes write one at a time: two transactions upserting the same shared images in
+        // different orders could deadlock on PostgreSQL. Writing is short next to collecting.
+        const write = writes.then(() => writeScope(db, data, now));
+        writes = write.catch(() => undefined);
+        await write;
         outcome = {
           accountId,
           region,

@@ -7,7 +7,7 @@ import { SIM_ROOT_CREDENTIALS, startSimulator } from '../../src/sim/index.ts';
 import type { RunningSimulator } from '../../src/sim/index.ts';
 import { openStore } from '../../src/store/db.ts';
 import { STORE_TARGETS } from '../../src/store/testing.ts';
-import { INVENTORY_SEED, collectOnce, inventoryDump } from './harness.ts';
+import { DEV, INVENTORY_SEED, collectOnce, inventoryDump } from './harness.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/amiwarden.js', import.meta.url));
 
@@ -184,5 +184,51 @@ test('collect through the CLI records a run and prints its summary line', async 
   );
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^run run-\S+: ok, 3\/3 scopes, \d+ images, \d+ API calls/);
+  baseline = await storeState();
+});
+
+test('collect takes accounts and regions from the config file and assumes the role in each', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const cfg = join(mkdtempSync(join(tmpdir(), 'amw-cfg-')), 'amiwarden.yml');
+  writeFileSync(
+    cfg,
+    `collect:\n  accounts: ['${DEV}']\n  regions: [eu-west-1]\n  role_name: OrganizationAccountAccessRole\n`,
+  );
+  const r = await inProcess(
+    ['collect', '--endpoint', sim.url, '--db', target.target, '--config', cfg, '-q'],
+    {
+      ...root,
+      AWS_REGION: 'us-east-1',
+    },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /: ok, 1\/1 scopes, 1 images/);
+  const store = await openStore(target.target, { readOnly: true, migrate: false });
+  try {
+    const run = await store.db
+      .selectFrom('collection_runs')
+      .selectAll()
+      .orderBy('started_at', 'desc')
+      .executeTakeFirstOrThrow();
+    const scopes = await store.db
+      .selectFrom('collection_scopes')
+      .selectAll()
+      .where('run_id', '=', run.run_id)
+      .execute();
+    assert.deepEqual(
+      scopes.map((s) => [s.account_id, s.region, s.status]),
+      [[DEV, 'eu-west-1', 'ok']],
+    );
+    const acct = await store.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('account_id', '=', DEV)
+      .executeTakeFirstOrThrow();
+    assert.equal(acct.role_arn, `arn:aws:iam::${DEV}:role/OrganizationAccountAccessRole`);
+  } finally {
+    await store.close();
+  }
   baseline = await storeState();
 });
