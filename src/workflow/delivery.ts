@@ -56,7 +56,7 @@ export async function withRetry(
  * scrubbed from any error text before it can reach the store or a log.
  */
 export class Dispatcher {
-  private jiraClient: JiraClient | null | undefined;
+  private jiraClient: JiraClient | undefined;
   private readonly secrets: string[] = [];
 
   constructor(
@@ -104,12 +104,15 @@ export class Dispatcher {
     }
   }
 
-  /** The Jira client, or null when no Jira is configured. */
-  jira(): JiraClient | null {
-    if (this.jiraClient === undefined) {
-      const spec = this.cfg.channels?.jira;
-      this.jiraClient = spec ? new JiraClient(spec, this.secret(spec.token, 'jira token')) : null;
-    }
+  hasJira(): boolean {
+    return this.cfg.channels?.jira !== undefined;
+  }
+
+  /** The Jira client; reading its token may fail (AMW_WORKFLOW_SECRET), so call it inside a retry. */
+  jira(): JiraClient {
+    const spec = this.cfg.channels?.jira;
+    if (!spec) throw new AmwError('AMW_CONFIG_INVALID', 'channels.jira is not configured');
+    this.jiraClient ??= new JiraClient(spec, this.secret(spec.token, 'jira token'));
     return this.jiraClient;
   }
 }

@@ -37,12 +37,12 @@ export async function runTicketSteps(
         .executeTakeFirst()
     )?.delivered_at;
     if (done) continue;
-    const jira = dispatcher.jira();
-    if (!jira) continue;
+    if (!dispatcher.hasJira()) continue;
     const label = ticketLabel(p.v.id, p.v.cycle);
     const idem = `${p.v.id}:${p.v.cycle}:${p.step.id}:jira`;
     let issueKey = (await ticketOf(db, p.v.id, p.v.cycle))?.issue_key ?? null;
     const r = await withRetry(policy, clock, async () => {
+      const jira = dispatcher.jira();
       issueKey ??= await jira.ensureIssue(label, jiraSummary(p.item), jiraDescription(p.item));
       await saveTicket(db, {
         violationId: p.v.id,
@@ -80,8 +80,7 @@ export async function closeTickets(
 ): Promise<number> {
   const open = await ticketsToClose(db);
   if (open.length === 0) return 0;
-  const jira = dispatcher.jira();
-  if (!jira) return 0;
+  if (!dispatcher.hasJira()) return 0;
   let failed = 0;
   for (const t of open) {
     const v = await getViolation(db, t.violation_id);
@@ -89,6 +88,7 @@ export async function closeTickets(
     const kind = v.state === 'remediated' ? 'remediated' : 'resolved';
     const item = noticeItem(v, base, null, null);
     const r = await withRetry(policy, clock, async () => {
+      const jira = dispatcher.jira();
       await jira.comment(t.issue_key, jiraComment(kind, item), `${v.id}:${t.cycle}:${kind}:jira`);
       await jira.close(t.issue_key);
     });

@@ -271,3 +271,35 @@ test('secrets never reach the store; a second tick holding no lock does nothing'
     await w.close();
   }
 });
+
+test('a missing secret fails that delivery, keeps the step pending and names the variable', async () => {
+  const w = await world();
+  try {
+    const env = { ...w.env, SLACK_TEAM_A: undefined, JIRA_TOKEN: undefined };
+    const r = await w.tick({ env, observations: observed(w.clock.now(), [finding('ami-1', 'team-a')]) });
+    assert.equal(r.failed, 1);
+    assert.equal(w.smtp.mails.length, 1, 'the e-mail recipient still gets it');
+    assert.equal((await requireViolation(w.db, idOf('ami-1'))).state, 'open');
+    w.clock.set('2026-11-09T10:00:00.000Z');
+    await w.tick({ env: { ...w.env, JIRA_TOKEN: undefined } });
+    assert.equal(w.teamA.accepted.length, 1, 'delivered once the secret is back');
+    await w.tick({ env: { ...w.env, JIRA_TOKEN: undefined } });
+    assert.equal(w.security.accepted.length, 1);
+    assert.equal(w.jira.issues.length, 0);
+    const errors = await w.db
+      .selectFrom('workflow_step_targets')
+      .select(['target', 'last_error', 'delivered_at'])
+      .where('target', '=', 'jira')
+      .execute();
+    assert.deepEqual(errors, [
+      {
+        target: 'jira',
+        last_error: 'jira token: environment variable JIRA_TOKEN is not set',
+        delivered_at: null,
+      },
+    ]);
+    assert.equal((await requireViolation(w.db, idOf('ami-1'))).state, 'notified', 'no ticket, no escalation');
+  } finally {
+    await w.close();
+  }
+});
