@@ -7,6 +7,8 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { main } from '../../src/cli/main.ts';
 import { exitCodeFor } from '../../src/cli/commands/scan.ts';
 import { scanVfs } from '../../src/scan/scan-image.ts';
+import { createMemo, runRule } from '../../src/scan/checks/engine.ts';
+import { loadCheckSet } from '../../src/scan/checks/loader.ts';
 import { REPORTS } from '../../src/scan/report/index.ts';
 import { DirVfs } from '../../src/scan/vfs/dir-vfs.ts';
 import { mergeTrees, withTree } from '../helpers/tree-spec.ts';
@@ -134,5 +136,33 @@ test('the scan command end to end: writes the chosen format to -o and sets the e
   } finally {
     await cleanup();
     rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('an unreadable package database (Berkeley DB rpmdb) is a partial scan and package checks cannot pass', async () => {
+  const al = readBase('al2023');
+  const spec = mergeTrees(al, { files: { '/var/lib/rpm/Packages': '\0\0\0\0\x61\x15\x06\0bdb' } });
+  const { result } = await scanOf(spec, { checks: 'hygiene' });
+  assert.equal(result.os.id, 'amzn');
+  assert.equal(result.packages.status, 'unreadable');
+  assert.equal(result.completeness, 'partial');
+  assert.ok(result.gaps.some((g) => /Berkeley DB/.test(g.reason)));
+  const { root, cleanup } = await withTree(spec);
+  try {
+    const set = loadCheckSet({ onProblem: () => undefined });
+    const template = set.templates.get('package-absent')!;
+    const rule = {
+      id: 'telnet-absent',
+      title: 't',
+      rationale: 'r',
+      severity: 'low' as const,
+      template: 'package-absent',
+      params: { names: ['telnet'] },
+    };
+    const target = { vfs: new DirVfs(root), os: result.os, packages: result.packages };
+    const v = await runRule(rule, template, target, createMemo());
+    assert.notEqual(v.status, 'pass', 'a package check passed without a package database');
+  } finally {
+    await cleanup();
   }
 });
