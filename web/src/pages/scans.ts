@@ -1,0 +1,113 @@
+import { api } from '../api.ts';
+import { badge, clear, fmtDate, h, table } from '../dom.ts';
+
+interface ScanRow {
+  scan_id: string;
+  image_id: string;
+  started_at: string;
+  os_name: string;
+  completeness: string;
+  passed: number;
+  failed: number;
+  manual: number;
+  errors: number;
+  package_count: number;
+}
+
+export async function renderScans(app: HTMLElement): Promise<void> {
+  const list = await api<ScanRow[]>('/api/scans');
+  clear(
+    app,
+    h('h1', {}, 'Scans'),
+    list.length
+      ? null
+      : h('p', { class: 'muted' }, 'No stored scans yet: amiwarden scan dir:ROOT --image ami-… stores one.'),
+    table(
+      ['scan', 'image', 'when', 'OS', 'completeness', 'pass', 'fail', 'manual', 'errors', 'packages'],
+      list.map((s) => [
+        h('a', { href: `#/scans/${s.scan_id}` }, s.scan_id),
+        h('a', { href: `#/images/${s.image_id}` }, s.image_id),
+        fmtDate(s.started_at),
+        s.os_name,
+        s.completeness,
+        s.passed,
+        s.failed,
+        s.manual,
+        s.errors,
+        s.package_count,
+      ]),
+    ),
+  );
+}
+
+interface ScanDetail {
+  scan: ScanRow & { gaps: unknown };
+  sections: ({ section: string } & Record<string, number | string>)[];
+  findings: { control_id: string; rule_id: string; severity: string; message: string; path: string | null }[];
+  packages: { name: string; version: string; arch: string; manager: string }[];
+}
+
+export async function renderScan(app: HTMLElement, id: string): Promise<void> {
+  const d = await api<ScanDetail>(`/api/scans/${encodeURIComponent(id)}`);
+  const bar = (s: Record<string, number | string>) => {
+    const pass = Number(s.pass ?? 0);
+    const fail = Number(s.fail ?? 0);
+    const total = Math.max(
+      1,
+      pass + fail + Number(s.manual ?? 0) + Number(s['not-applicable'] ?? 0) + Number(s.error ?? 0),
+    );
+    return h(
+      'div',
+      { class: 'bar', title: `${pass} pass, ${fail} fail` },
+      h('span', { class: 'pass', style: `width:${(100 * pass) / total}%` }),
+      h('span', { class: 'fail', style: `width:${(100 * fail) / total}%` }),
+    );
+  };
+  clear(
+    app,
+    h('h1', {}, `Scan ${d.scan.scan_id}`),
+    h(
+      'p',
+      {},
+      h('a', { href: `#/images/${d.scan.image_id}` }, d.scan.image_id),
+      ` · ${d.scan.os_name} · ${d.scan.started_at} · `,
+      badge(d.scan.completeness, d.scan.completeness === 'complete' ? 'ok' : 'warn'),
+    ),
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', {}, 'Sections'),
+      table(
+        ['section', 'pass', 'fail', 'manual', 'n/a', 'error', ''],
+        d.sections.map((s) => [
+          s.section,
+          s.pass ?? 0,
+          s.fail ?? 0,
+          s.manual ?? 0,
+          s['not-applicable'] ?? 0,
+          s.error ?? 0,
+          bar(s),
+        ]),
+        { id: 'scan-sections' },
+      ),
+    ),
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', {}, `Findings (${d.findings.length})`),
+      table(
+        ['control', 'rule', 'severity', 'message', 'path'],
+        d.findings.map((f) => [f.control_id, f.rule_id, f.severity, f.message, f.path ?? '']),
+      ),
+    ),
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', {}, `Packages (${d.packages.length})`),
+      table(
+        ['name', 'version', 'arch', 'manager'],
+        d.packages.map((p) => [p.name, p.version, p.arch, p.manager]),
+      ),
+    ),
+  );
+}
