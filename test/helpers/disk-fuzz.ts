@@ -73,18 +73,17 @@ export async function exercise(dev: BlockDevice): Promise<string[]> {
   await attempt(() => vfs.stat('/etc/shadow'));
   await attempt(() => vfs.readFile('/etc/os-release', { maxBytes: 64 * 1024 }));
   await attempt(() => vfs.readlink('/etc/long-link'));
+  // The fixture's symlink loop must be refused (on a mutated image it may have become a file).
   await attempt(async () => {
-    // The fixture's symlink loop must be refused, not followed forever.
+    if ((await vfs.lstat('/etc/loop-a')).type !== 'symlink') return;
     await vfs.stat('/etc/loop-a').then(
-      () => {
-        throw new Error('a symlink loop resolved');
-      },
+      () => codes.push('loop-resolved'),
       (err: unknown) => {
         if (!isVfsError(err, 'ELOOP')) throw err;
       },
     );
   });
-  await attempt(() => walk(vfs, 32, codes));
+  await attempt(() => walk(vfs, Number(process.env['AMW_FUZZ_WALK'] ?? 16), codes));
   return codes;
 }
 
