@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 /** Why disk-image tests must skip here (a tool is missing), or undefined when they can run. */
 export function diskToolsMissing(): string | undefined {
-  for (const tool of ['mke2fs', 'mkfs.xfs', 'sfdisk', 'xfs_db', 'debugfs']) {
+  for (const tool of ['mke2fs', 'e2fsck', 'debugfs', 'mkfs.xfs', 'xfs_db', 'xfs_repair', 'sfdisk']) {
     if (spawnSync('sh', ['-c', `command -v ${tool} || test -x /usr/sbin/${tool}`]).status !== 0) {
       return `${tool} is not installed (scripts/install-system-deps.sh installs it)`;
     }
