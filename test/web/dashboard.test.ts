@@ -166,7 +166,7 @@ describe('dashboard in chromium on the demo estate', { skip }, () => {
     await page.goto(`${base}/#/violations`);
     await page.waitForSelector('#violations-table tbody tr');
     assert.equal(await page.locator('form.waive').count(), 0);
-    const status = await page.evaluate(async (id) => {
+    const status = await page.evaluate(async () => {
       const list = (await (
         await fetch('/api/violations', {
           headers: { authorization: `Bearer ${sessionStorage.getItem('amiwarden.token')}` },
