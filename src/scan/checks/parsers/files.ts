@@ -52,21 +52,6 @@ export function segmentRegExp(segment: string): RegExp {
   return new RegExp(`^${src}$`);
 }
 
-/** Whole-path glob test with the semantics of ReadDeclaration (`*` one segment, `**` any number). */
-export function globMatches(glob: string, path: string): boolean {
-  const g = glob.split('/').filter(Boolean);
-  const p = path.split('/').filter(Boolean);
-  const match = (gi: number, pi: number): boolean => {
-    if (gi === g.length) return pi === p.length;
-    if (g[gi] === '**') {
-      for (let k = pi; k <= p.length; k++) if (match(gi + 1, k)) return true;
-      return false;
-    }
-    return pi < p.length && segmentRegExp(g[gi]!).test(p[pi]!) && match(gi + 1, pi + 1);
-  };
-  return match(0, 0);
-}
-
 /**
  * Expands an in-image glob by listing directories; results are sorted by full path so that
  * "files sorted by name" orders (sshd Include, sysctl.d, pam) come out as the tools see them.
