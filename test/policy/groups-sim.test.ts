@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FIXTURES, ROOT, openEstate, spawnCli } from './harness.ts';
@@ -123,4 +123,36 @@ test('run --format json prints the summary and the matches for machines', () => 
     [['ami-cross-account', 3]],
   );
   assert.equal(doc.runs[0]?.resources.length, 3);
+});
+
+test('run --collect refreshes the inventory first', async () => {
+  const h = () => {
+    const db = new Database(estate.db, { readonly: true });
+    try {
+      return (db.prepare('select count(*) as n from collection_runs').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+  const before = h();
+  const config = join(estate.dir, 'collect-all.yml');
+  writeFileSync(config, 'collect:\n  organizations: true\n');
+  const rc = await estate.cli(
+    'run',
+    '--config',
+    config,
+    '-p',
+    join(FIXTURES, 'custodian/03-ami-in-use.yml'),
+    '--collect',
+    '--db',
+    estate.db,
+    '--endpoint',
+    estate.sim.url,
+    '--now',
+    '2026-11-01T00:00:00Z',
+    '--dryrun',
+    '--quiet',
+  );
+  assert.equal(rc, 0);
+  assert.equal(h(), before + 1);
 });

@@ -90,7 +90,9 @@ export const command: CommandModule = {
       const policies = await loadAndCompile(targets, groups);
       if (opts.collect) {
         const { buildProgram } = await import('../main.ts');
-        const sub = ['node', 'amiwarden', 'collect', '--db', opts.db, '--config', opts.config];
+        const sub = ['node', 'amiwarden', 'collect', '--db', opts.db];
+        // Pass the file on only when named: collect, like run, tolerates a missing default file.
+        if (self.getOptionValueSource('config') !== 'default') sub.push('--config', opts.config);
         if (opts.endpoint) sub.push('--endpoint', opts.endpoint);
         if (opts.quiet) sub.push('--quiet');
         await (await buildProgram()).parseAsync(sub);
