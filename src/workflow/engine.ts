@@ -1,12 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.ts';
 import type { WorkflowConfig } from './config.ts';
 import { DEFAULT_DASHBOARD_URL, workflowFor } from './config.ts';
-import { backoffMs, Dispatcher, retryPolicy, withRetry } from './delivery.ts';
+import { Dispatcher, retryPolicy } from './delivery.ts';
 import { ingest, RESOLVED_STEP } from './ingest.ts';
 import type { Observation } from './model.ts';
 import { noticeItem } from './notice.ts';
-import type { Notice, NoticeKind } from './notice.ts';
+import type { NoticeKind } from './notice.ts';
+import { sendNotices } from './send-notices.ts';
+import type { Bucket } from './send-notices.ts';
 import { partKey } from './part.ts';
 import type { Part } from './part.ts';
 import { runRemediation } from './remediate.ts';
@@ -16,7 +18,7 @@ import type { Target } from './routing.ts';
 import { deadlineAfter, nextDueStep } from './scheduler.ts';
 import { closeTickets, runTicketSteps } from './tickets.ts';
 import { acquireLock, releaseLock } from './store/lock.ts';
-import { recordDelivery, recordTarget, setStep, stepStatuses, stepTargets } from './store/steps.ts';
+import { setStep, stepStatuses, stepTargets } from './store/steps.ts';
 import type { WorkflowDb } from './store/tables.ts';
 import { listViolations, transition } from './store/violations.ts';
 import { advance } from './state-machine.ts';
@@ -90,7 +92,7 @@ export async function tick(o: TickOptions): Promise<TickResult> {
     const dispatcher = new Dispatcher(o.cfg, o.clock, o.env);
     const base = o.cfg.dashboard_url ?? DEFAULT_DASHBOARD_URL;
     const modeOf = o.modeOf ?? (() => 'notify' as const);
-    const buckets = new Map<string, { kind: NoticeKind; target: Target; parts: Part[] }>();
+    const buckets = new Map<string, Bucket>();
     const ticketParts: Part[] = [];
     const remediations: Part[] = [];
     const touched: Part[] = [];
@@ -156,47 +158,9 @@ export async function tick(o: TickOptions): Promise<TickResult> {
     }
 
     const policy = retryPolicy(o.cfg);
-    for (const b of buckets.values()) {
-      const items = b.parts.map((p) => `${p.v.id}:${p.v.cycle}:${p.step.id}`).sort();
-      const key = `${b.kind}:${targetKey(b.target)}:${createHash('sha256').update(items.join(',')).digest('hex').slice(0, 20)}`;
-      const owners = new Set(b.parts.map((p) => p.v.owner));
-      const notice: Notice = {
-        kind: b.kind,
-        audience: owners.size === 1 && b.kind !== 'escalate' ? ([...owners][0] ?? null) : null,
-        items: b.parts.map((p) => p.item),
-        idempotencyKey: key,
-      };
-      const r = await withRetry(policy, o.clock, () => dispatcher.send(b.target, notice));
-      const error = r.ok ? null : dispatcher.scrub(r.error);
-      await recordDelivery(o.db, {
-        key,
-        kind: b.kind,
-        target: targetKey(b.target),
-        items: b.parts.length,
-        ok: r.ok,
-        attempts: r.attempts,
-        at: o.clock.now().toISOString(),
-        error,
-      });
-      if (r.ok) res.sent++;
-      else {
-        res.failed++;
-        log(`delivery ${key} failed after ${r.attempts} attempts: ${error}`);
-      }
-      for (const p of b.parts) {
-        const prev = (await stepTargets(o.db, partKey(p))).find((t) => t.target === targetKey(b.target));
-        const tries = Number(prev?.attempts ?? 0) + r.attempts;
-        await recordTarget(o.db, partKey(p), targetKey(b.target), {
-          attempts: r.attempts,
-          deliveredAt: r.ok ? o.clock.now().toISOString() : null,
-          deliveryKey: key,
-          nextAttemptAt: r.ok
-            ? null
-            : new Date(o.clock.now().getTime() + backoffMs(policy, tries)).toISOString(),
-          error,
-        });
-      }
-    }
+    const sent = await sendNotices(o.db, dispatcher, policy, o.clock, [...buckets.values()], log);
+    res.sent += sent.sent;
+    res.failed += sent.failed;
     const ticketFailures = await runTicketSteps(o.db, dispatcher, policy, o.clock, ticketParts, log);
     res.failed += ticketFailures;
 
