@@ -68,7 +68,7 @@ export function matchPackages(
     warnings.push(
       `no version comparison for ${os.id} (${packages[0]?.manager ?? 'no packages'}): not matched`,
     );
-  if (index.rowCount === 0)
+  if (!index.hasData)
     warnings.push(`no advisory data for ${os.id} ${release}: run \`amiwarden advisories update\``);
   const maxAge = opts.maxDataAgeDays ?? 7;
   for (const [kind, at] of index.importedAt) {

@@ -135,6 +135,16 @@ for (const target of STORE_TARGETS) {
       ]);
       assert.equal(report.findings[0]?.fixDateSource, 'feed');
       assert.deepEqual(report.warnings, []);
+      // Loading only the image's packages: none named in the feed is "nothing applies", not "no data".
+      const zsh = [deb('zsh', '5.8.1-1')];
+      const scoped = await loadAdvisoryIndex(store.db, os, zsh);
+      assert.equal(scoped.rowCount, 0);
+      assert.deepEqual(matchPackages(zsh, os, scoped, NOW).warnings, []);
+      const focal = { id: 'ubuntu', versionId: '20.04' };
+      assert.match(
+        matchPackages(zsh, focal, await loadAdvisoryIndex(store.db, focal, zsh), NOW).warnings.join(),
+        /no advisory data for ubuntu 20\.04/,
+      );
       // 24.04 rows exist but do not leak into 22.04, and the reverse.
       const noble = { id: 'ubuntu', versionId: '24.04' };
       const r2 = matchPackages(
