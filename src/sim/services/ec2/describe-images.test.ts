@@ -123,6 +123,8 @@ test('filters: tag, tag-key, name wildcard, is-public, state, owner-id, image-ty
     'ami-0d000000000000004',
   ]);
   assert.deepEqual(await f('block-device-mapping.encrypted', ['true']), ['ami-0d000000000000002']);
+  assert.deepEqual(await f('source-image-id', ['ami-*']), []);
+  assert.deepEqual((await f('free-tier-eligible', ['false'])).length, 4);
   const bad = await awsError(
     dev.send(new DescribeImagesCommand({ Filters: [{ Name: 'colour', Values: ['x'] }] })),
   );

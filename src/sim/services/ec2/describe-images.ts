@@ -11,7 +11,7 @@ import { isoMs } from '../../seed/dates.ts';
 
 const ALIASES = new Set(['amazon', 'aws-marketplace', 'aws-backup-vault']);
 
-function imageFields(state: EstateState): Record<string, FieldFn<ImageRec>> {
+function imageFields(state: EstateState, caller: Caller, now: number): Record<string, FieldFn<ImageRec>> {
   const bds = (f: (b: ImageRec['blockDevices'][number]) => string | undefined) => (i: ImageRec) =>
     i.blockDevices.map(f).filter((v): v is string => v !== undefined);
   return {
@@ -43,6 +43,12 @@ function imageFields(state: EstateState): Record<string, FieldFn<ImageRec>> {
     'source-image-region': (i) => i.sourceImageRegion,
     state: (i) => i.state,
     'virtualization-type': (i) => i.virtualizationType,
+    'image-allowed': (i) => bool(imageAllowed(state, i, caller, now)),
+    'sriov-net-support': () => 'simple',
+    'state-reason-code': (i) => (i.state === 'failed' ? 'Client.InternalError' : undefined),
+    'free-tier-eligible': () => 'false',
+    'kernel-id': () => undefined,
+    'ramdisk-id': () => undefined,
   };
 }
 
@@ -98,7 +104,7 @@ export function describeImages(ctx: Ctx) {
   for (const o of owners)
     if (o !== 'self' && !ALIASES.has(o) && !/^[0-9]{12}$/.test(o))
       throw invalidParameterValue(`Invalid value '${o}' for Owner`);
-  const match = compileFilters(p.filters(), imageFields(state), (i) => i.tags);
+  const match = compileFilters(p.filters(), imageFields(state, caller, ctx.now), (i) => i.tags);
 
   if (ids.length > 0) {
     const missing: string[] = [];

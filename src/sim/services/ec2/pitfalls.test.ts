@@ -5,6 +5,7 @@ import {
   DescribeImagesCommand,
   DescribeInstanceImageMetadataCommand,
 } from '@aws-sdk/client-ec2';
+import type { DescribeImagesCommandInput } from '@aws-sdk/client-ec2';
 import { startSimulator } from '../../index.ts';
 import { awsError, simClients } from '../../testing.ts';
 
@@ -16,7 +17,7 @@ test('pitfall-hidden-owned: only IncludeDeprecated + IncludeDisabled list everyt
   try {
     const owner = simClients(sim, 'us-east-1', '300000000001').ec2;
     const other = simClients(sim, 'us-east-1', '300000000002').ec2;
-    const ids = async (c: typeof owner, input: ConstructorParameters<typeof DescribeImagesCommand>[0]) =>
+    const ids = async (c: typeof owner, input: DescribeImagesCommandInput) =>
       ((await c.send(new DescribeImagesCommand(input))).Images ?? []).map((i) => i.ImageId).sort();
     assert.deepEqual(await ids(owner, { Owners: ['self'] }), [
       'ami-03000000000000001',
