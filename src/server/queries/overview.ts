@@ -42,29 +42,53 @@ export async function overview(
 ) {
   const now = opts.now ?? new Date();
   const oldDays = opts.oldDays ?? 180;
-  const rows = await db
-    .selectFrom('images as im')
-    .leftJoin('accounts as a', 'a.account_id', 'im.owner_id')
-    .select([
-      'im.image_id',
-      'im.owner_id',
-      'im.seen_by_account',
-      'im.creation_date',
-      'im.public',
-      'im.deprecation_time',
-      'im.owner_facts',
-      'a.name as account_name',
-      sql<number>`(select count(*) from image_usage u where u.image_id = im.image_id and u.in_use = 1)`.as(
-        'uses',
-      ),
-      sql<number | null>`(select min(b.encrypted) from block_device_mappings b where b.image_id = im.image_id
-        and b.snapshot_id is not null and b.deleted_at is null)`.as('enc'),
-      sql<number>`(select count(*) from launch_permissions lp where lp.image_id = im.image_id
-        and lp.deleted_at is null and lp.kind <> 'group')`.as('shares'),
-    ])
-    .where('im.deleted_at', 'is', null)
-    .where('im.owner_facts', '=', 'known')
-    .execute();
+  // Four flat queries joined here: correlated subqueries per image cost seconds at 100k images.
+  const [images, uses, enc, shares] = await Promise.all([
+    db
+      .selectFrom('images as im')
+      .leftJoin('accounts as a', 'a.account_id', 'im.owner_id')
+      .select([
+        'im.image_id',
+        'im.owner_id',
+        'im.seen_by_account',
+        'im.creation_date',
+        'im.public',
+        'im.deprecation_time',
+        'a.name as account_name',
+      ])
+      .where('im.deleted_at', 'is', null)
+      .where('im.owner_facts', '=', 'known')
+      .execute(),
+    db
+      .selectFrom('image_usage')
+      .select(['image_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('in_use', '=', 1)
+      .groupBy('image_id')
+      .execute(),
+    db
+      .selectFrom('block_device_mappings')
+      .select(['image_id', sql<number | null>`min(encrypted)`.as('e')])
+      .where('snapshot_id', 'is not', null)
+      .where('deleted_at', 'is', null)
+      .groupBy('image_id')
+      .execute(),
+    db
+      .selectFrom('launch_permissions')
+      .select(['image_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('deleted_at', 'is', null)
+      .where('kind', '<>', 'group')
+      .groupBy('image_id')
+      .execute(),
+  ]);
+  const usesOf = new Map(uses.map((u) => [u.image_id, Number(u.n)]));
+  const encOf = new Map(enc.map((e) => [e.image_id, e.e]));
+  const sharesOf = new Map(shares.map((x) => [x.image_id, Number(x.n)]));
+  const rows = images.map((im) => ({
+    ...im,
+    uses: usesOf.get(im.image_id) ?? 0,
+    enc: encOf.get(im.image_id) ?? null,
+    shares: sharesOf.get(im.image_id) ?? 0,
+  }));
   const accounts = new Map<string, AccountOverview>();
   for (const r of rows) {
     const id = r.owner_id ?? r.seen_by_account;

@@ -4,6 +4,7 @@ import * as initial from './20261123T2230-initial.ts';
 import * as apiTokens from './20261123T2300-api-tokens.ts';
 import * as scans from './20261123T2340-scans.ts';
 import * as advisoryScanResults from './20261123T2350-advisory-scan-results.ts';
+import * as browseIndexes from './20261124T0005-browse-indexes.ts';
 
 /** Timestamped migrations, applied in name order; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261123T2310-advisories': advisories,
   '20261123T2340-scans': scans,
   '20261123T2350-advisory-scan-results': advisoryScanResults,
+  '20261124T0005-browse-indexes': browseIndexes,
 };
