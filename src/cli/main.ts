@@ -11,23 +11,32 @@ export class ExitCode {
   constructor(readonly code: number) {}
 }
 
-export async function buildProgram(): Promise<Command> {
+/**
+ * Builds the CLI. With `only`, just that command's module is loaded (start-up stays fast: each
+ * module pulls in its stage); without it, every command is loaded so help can list them all.
+ */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('amiwarden')
     .description('Keep Amazon Machine Images safe: inventory, policies, workflows and image scans.')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const load of Object.values(COMMANDS)) (await load()).register(program);
+  const names = only && Object.hasOwn(COMMANDS, only) ? [only] : Object.keys(COMMANDS);
+  for (const name of names) (await COMMANDS[name]!()).register(program);
   return program;
 }
 
 /** Runs the CLI and returns the process exit code; every failure becomes one clear line on stderr. */
 export async function main(argv: string[]): Promise<number> {
-  const program = await buildProgram();
+  const program = await buildProgram(argv[2]);
   for (const sub of program.commands) sub.exitOverride();
   try {
     await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+    // Commands report their outcome through process.exitCode; hand it back once and clear it so
+    // in-process callers (tests) do not inherit an earlier command's code.
+    const code = typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+    process.exitCode = undefined;
+    return code;
   } catch (err) {
     if (err instanceof ExitCode) return err.code;
     if (err instanceof CommanderError) {

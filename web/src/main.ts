@@ -130,5 +130,8 @@ async function route(): Promise<void> {
   }
 }
 
+// Links from notifications use plain paths (/images/ami-…); the app routes by hash.
+if (location.pathname !== '/' && !location.hash) location.replace(`/#${location.pathname}${location.search}`);
+
 window.addEventListener('hashchange', () => void route());
 void route();
