@@ -10,6 +10,7 @@ import {
   readdir,
   readlink,
   rm,
+  symlink,
 } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -57,7 +58,6 @@ export async function layOutDiskTree(base: string, root: string, fstab: string):
     Array.from({ length: 5000 }, (_, i) => `line ${i}\n`).join(''),
   );
   const longTarget = '/usr/share/many/' + 'deep/'.repeat(20) + 'target';
-  const { symlink } = await import('node:fs/promises');
   await symlink(longTarget, join(root, 'etc/long-link'));
   await symlink('loop-b', join(root, 'etc/loop-a'));
   await symlink('loop-a', join(root, 'etc/loop-b'));
