@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
 import { CallCounter } from '../src/aws/clients.ts';
 import { planCollection, runCollection } from '../src/collect/runner.ts';
 import { openStore } from '../src/store/db.ts';
@@ -83,6 +84,16 @@ try {
         pages(lts, 200) +
         (lts > 0 ? pages(await count('launch_template_versions', a.accountId, region), 200) : 0);
       floor += pages(await count('launch_configurations', a.accountId, region), 100);
+      // Third-party images this scope references, looked up by id, 100 per call.
+      const refs = await sql<{ n: number }>`
+        select count(distinct r.image_id) as n from (
+          select image_id from instances where account_id = ${a.accountId} and region = ${region}
+          union select image_id from launch_template_versions where account_id = ${a.accountId} and region = ${region}
+          union select image_id from launch_configurations where account_id = ${a.accountId} and region = ${region}
+        ) r join images i on i.image_id = r.image_id
+        where i.owner_collected = 0 and i.discovered_via = 'referenced'`.execute(db);
+      const third = Number(refs.rows[0]?.n ?? 0);
+      if (third > 0) floor += Math.ceil(third / 100);
       floor += pages(await count('auto_scaling_groups', a.accountId, region), 100);
     }
   }
@@ -98,7 +109,14 @@ try {
   console.log(
     `  (floor without per-image launch permissions: ${floor - images}; calls without them: ${total - (counter.byOperation.get('DescribeImageAttributeCommand') ?? 0)})`,
   );
-  console.log(`images per second: ${(result.images / seconds).toFixed(0)}`);
+  const unique = await db
+    .selectFrom('images')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  // Image rows count an org-shared image once per account that sees it; unique images count it once.
+  console.log(
+    `images per second: ${(Number(unique.n) / seconds).toFixed(0)} unique images (${Number(unique.n)}), ${(result.images / seconds).toFixed(0)} image rows`,
+  );
   const top = [...counter.byOperation.entries()].sort((x, y) => y[1] - x[1]).slice(0, 8);
   console.log(`calls by operation: ${top.map(([k, v]) => `${k.replace(/Command$/, '')}=${v}`).join(' ')}`);
 } finally {
