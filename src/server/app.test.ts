@@ -298,6 +298,23 @@ for (const target of STORE_TARGETS) {
       const image = await call('/api/images/ami-0000000000000001', { token: tok.viewer });
       assert.equal((image.body!.violations as unknown[]).length, 1);
       const body = { reason: 'replacement AMI ships next sprint', expires_at: '2026-12-01T00:00:00.000Z' };
+      const ackRefused = await call(`/api/violations/${violationId}/acknowledge`, {
+        token: tok.viewer,
+        method: 'POST',
+        body: {},
+      });
+      assert.equal(ackRefused.status, 403);
+      const ack = await call(`/api/violations/${violationId}/acknowledge`, {
+        token: tok.operator,
+        method: 'POST',
+        body: { note: 'on it' },
+      });
+      assert.equal(ack.status, 200);
+      assert.deepEqual(
+        (ack.body!.acknowledgements as { who: string; note: string }[]).map((a) => [a.who, a.note]),
+        [['token:operator', 'on it']],
+      );
+      assert.equal(ack.body!.state, 'open', 'acknowledging does not change the state or stop the timers');
       const refused = await call(`/api/violations/${violationId}/waive`, {
         token: tok.viewer,
         method: 'POST',

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import { isAmwError } from '../../errors.ts';
 import type { ViolationState } from '../../workflow/model.ts';
 import {
@@ -24,6 +25,19 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 const Id = Type.Object({ id: Type.String({ pattern: '^v-[0-9a-f]{16}$' }) }, { additionalProperties: false });
+const AckBody = Type.Object(
+  { note: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { additionalProperties: false },
+);
+
+interface AckTables {
+  violation_acks: { violation_id: string; at: string; who: string; note: string | null };
+}
+
+async function acksOf(db: Kysely<AckTables>, id: string) {
+  return db.selectFrom('violation_acks').selectAll().where('violation_id', '=', id).orderBy('at').execute();
+}
+
 const WaiveBody = Type.Object(
   {
     reason: Type.String({ minLength: 3, maxLength: 2000 }),
@@ -36,6 +50,7 @@ export async function violationRoutes(
   app: FastifyInstance,
   ctx: ServerContext & { workflow: WorkflowDb },
 ): Promise<void> {
+  const acks = ctx.db as unknown as Kysely<AckTables>;
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/api/violations',
     {
@@ -96,6 +111,34 @@ export async function violationRoutes(
         transitions: await transitionsOf(ctx.workflow, v.id),
         waiver: (await activeWaiver(ctx.workflow, v.id)) ?? null,
       };
+    },
+  );
+
+  app.post<{ Params: Static<typeof Id>; Body: Static<typeof AckBody> }>(
+    '/api/violations/:id/acknowledge',
+    {
+      config: { role: 'operator' },
+      schema: {
+        summary:
+          'Acknowledge a violation: someone has seen it and owns the follow-up; its timers keep running',
+        tags: ['violations'],
+        params: Id,
+        body: AckBody,
+      },
+    },
+    async (req, reply) => {
+      const v = await getViolation(ctx.workflow, req.params.id);
+      if (!v) return reply.code(404).send({ error: 'not-found', message: `no violation ${req.params.id}` });
+      await acks
+        .insertInto('violation_acks')
+        .values({
+          violation_id: v.id,
+          at: ctx.now().toISOString(),
+          who: `token:${req.principal!.name}`,
+          note: req.body.note ?? null,
+        })
+        .execute();
+      return { ...v, acknowledgements: await acksOf(acks, v.id) };
     },
   );
 

@@ -5,6 +5,7 @@ import * as apiTokens from './20261123T2300-api-tokens.ts';
 import * as scans from './20261123T2340-scans.ts';
 import * as advisoryScanResults from './20261123T2350-advisory-scan-results.ts';
 import * as browseIndexes from './20261124T0005-browse-indexes.ts';
+import * as violationAcks from './20261124T0020-violation-acks.ts';
 
 /** Timestamped migrations, applied in name order; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261123T2340-scans': scans,
   '20261123T2350-advisory-scan-results': advisoryScanResults,
   '20261124T0005-browse-indexes': browseIndexes,
+  '20261124T0020-violation-acks': violationAcks,
 };
