@@ -14,6 +14,7 @@ import type { PackageInventory } from './packages/types.ts';
 import { CachedVfs } from './vfs/cached-vfs.ts';
 import { openDirVfs } from './vfs/dir-vfs.ts';
 import type { Vfs } from './vfs/vfs.ts';
+import type { ScanVulns } from '../vulns/scan-vulns.ts';
 
 export type VerdictCounts = Record<VerdictStatus, number> & { total: number };
 
@@ -29,6 +30,8 @@ export interface ScanResult {
   readonly counts: VerdictCounts;
   readonly completeness: ScanCompleteness;
   readonly gaps: readonly CoverageGap[];
+  /** Missing security updates, when the scan was matched against stored advisories (`scan --advisories`). */
+  readonly vulns?: ScanVulns;
 }
 
 export interface OpenedSource {

@@ -105,6 +105,18 @@ export async function matchStoredScan(
   }));
   const os = { id: scan.os_id, versionId: scan.os_version };
   const report = matchPackages(packages, os, await loadAdvisoryIndex(db, os, packages), now, opts);
+  await storeVulnReport(db, scanId, report, now);
+  return report;
+}
+
+/** Stores a match result with its scan, replacing an earlier one (also used by `scan --image`). */
+export async function storeVulnReport(
+  db: Kysely<Database>,
+  scanId: string,
+  report: VulnReport,
+  now: Date,
+): Promise<void> {
+  const d = db as unknown as Db;
   const facts = vulnFacts(report);
   await d.transaction().execute(async (tx) => {
     for (const t of ['advisory_scan_findings', 'advisory_scan_pending', 'advisory_scan_summaries'] as const)
@@ -162,7 +174,6 @@ export async function matchStoredScan(
         .values(pending.slice(i, i + CHUNK))
         .execute();
   });
-  return report;
 }
 
 /** The stored match summary of a scan, for reports and the policy `scan` filter. */

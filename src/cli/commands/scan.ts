@@ -71,6 +71,19 @@ export const scanFlags = {
     kind: 'string',
     placeholder: 'ami-id',
   }),
+  advisories: defineFlag({
+    name: 'advisories',
+    description:
+      'match the packages against the advisories in --db, offline (implied by --image or an explicit --db)',
+    kind: 'boolean',
+  }),
+  maxAgeDays: defineFlag({
+    name: 'max-age-days',
+    description: 'warn when the advisory data is older than this many days',
+    kind: 'number',
+    defaultValue: 7,
+    placeholder: 'n',
+  }),
 } as const;
 
 const ScanOptsSchema = Type.Object(
@@ -83,6 +96,8 @@ const ScanOptsSchema = Type.Object(
     failOn: Type.Optional(Type.Union(SEVERITIES.map((s) => Type.Literal(s)))),
     exitCode: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
     image: Type.Optional(Type.String({ pattern: '^ami-[0-9a-f]{8,17}$' })),
+    advisories: Type.Optional(Type.Boolean()),
+    maxAgeDays: Type.Integer({ minimum: 0 }),
     db: Type.String(),
     quiet: Type.Optional(Type.Boolean()),
   },
@@ -104,7 +119,7 @@ export function exitCodeFor(r: ScanResult, opts: Pick<ScanOpts, 'failOn' | 'exit
   return hit ? code : 0;
 }
 
-async function runScan(source: string, raw: Record<string, unknown>): Promise<void> {
+async function runScan(source: string, raw: Record<string, unknown>, dbExplicit: boolean): Promise<void> {
   if (!Value.Check(ScanOptsSchema, raw)) {
     const e = Value.Errors(ScanOptsSchema, raw).First();
     throw new AmwError('AMW_USAGE', `scan: ${e?.path.slice(1) ?? ''} ${e?.message ?? 'invalid options'}`);
@@ -112,18 +127,45 @@ async function runScan(source: string, raw: Record<string, unknown>): Promise<vo
   const opts = raw as ScanOpts;
   const { scanImage } = await import('../../scan/scan-image.ts');
   const { REPORTS } = await import('../../scan/report/index.ts');
-  const result = await scanImage(source, {
+  let result = await scanImage(source, {
     ...(opts.benchmark ? { benchmark: opts.benchmark } : {}),
     ...(opts.level ? { level: Number(opts.level) as 1 | 2 } : {}),
     checks: opts.checks,
   });
-  const text = REPORTS[opts.format]!.render(result, { color: !opts.output && process.stdout.isTTY === true });
-  if (opts.output) await writeFile(opts.output, text);
-  else process.stdout.write(text);
-  if (opts.image) {
-    const { storeScan } = await import('../../scan/store/scan-store.ts');
-    const id = await storeScan(opts.db, opts.image, result);
-    if (!opts.quiet) process.stderr.write(`scan ${id} stored for ${opts.image} in ${opts.db}\n`);
+  const wantVulns = opts.advisories === true || dbExplicit || opts.image !== undefined;
+  const vulnMod = wantVulns ? await import('../../vulns/scan-vulns.ts') : undefined;
+  // Opened once: the advisory match reads it and --image writes the scan and the match to it.
+  const store =
+    vulnMod && (opts.image !== undefined || !vulnMod.storeMissing(opts.db))
+      ? await (await import('../../store/db.ts')).openStore(opts.db)
+      : undefined;
+  try {
+    const now = new Date();
+    if (vulnMod)
+      result = {
+        ...result,
+        vulns: store
+          ? await vulnMod.checkScanVulns(store.db, result, now, { maxDataAgeDays: opts.maxAgeDays })
+          : vulnMod.notChecked(`no advisory store at ${opts.db}: run \`amiwarden advisories update\``),
+      };
+    if (!opts.quiet && result.vulns?.status === 'checked')
+      for (const w of result.vulns.report.warnings) process.stderr.write(`warning: ${w}\n`);
+    const text = REPORTS[opts.format]!.render(result, {
+      color: !opts.output && process.stdout.isTTY === true,
+    });
+    if (opts.output) await writeFile(opts.output, text);
+    else process.stdout.write(text);
+    if (opts.image && store) {
+      const { writeScan } = await import('../../scan/store/scan-store.ts');
+      const id = await writeScan(store, opts.image, result);
+      if (result.vulns?.status === 'checked') {
+        const { storeVulnReport } = await import('../../vulns/scan-results.ts');
+        await storeVulnReport(store.db, id, result.vulns.report, now);
+      }
+      if (!opts.quiet) process.stderr.write(`scan ${id} stored for ${opts.image} in ${opts.db}\n`);
+    }
+  } finally {
+    await store?.close();
   }
   const code = exitCodeFor(result, opts);
   if (code !== 0) throw new ExitCode(code);
@@ -139,6 +181,8 @@ export const command: CommandModule = {
       )
       .argument('<source>', 'dir:PATH, file:DISK.img, or a path');
     addFlags(cmd, ...Object.values(scanFlags), commonFlags.db, commonFlags.quiet);
-    cmd.action((source: string, options: Record<string, unknown>) => runScan(source, options));
+    cmd.action((source: string, options: Record<string, unknown>, self: Command) =>
+      runScan(source, options, self.getOptionValueSource('db') !== 'default'),
+    );
   },
 };

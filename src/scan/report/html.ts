@@ -1,5 +1,6 @@
 import type { ControlResult } from '../checks/engine.ts';
 import { xmlEscape as esc } from './junit.ts';
+import { vulnSection } from './vulns-html.ts';
 import { compareControls, defineReport, findingsOf, packageSummary, reasonOf } from './report.ts';
 
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
@@ -46,6 +47,7 @@ export const report = defineReport({
 <tr><td>started</td><td>${esc(r.startedAt)} (${r.durationMs} ms)</td></tr>
 <tr><td>controls</td><td>${k.total}: ${k.pass} pass, ${k.fail} fail, ${k.manual} manual, ${k['not-applicable']} n/a, ${k.error} error</td></tr></table>
 ${sections.join('\n')}
+${vulnSection(r, esc)}
 </body></html>
 `;
   },

@@ -1,4 +1,5 @@
 import type { ControlResult } from '../checks/engine.ts';
+import { vulnSuite } from './vulns-junit.ts';
 import { compareControls, defineReport, findingsOf, reasonOf } from './report.ts';
 
 export const xmlEscape = (s: string): string =>
@@ -54,8 +55,10 @@ export const report = defineReport({
         (r.gaps.length ? `    <system-out>${gaps}</system-out>\n` : '') +
         `  </testsuite>`,
     );
+    const vulns = vulnSuite(r, xmlEscape);
+    if (vulns) suites.push(vulns.xml);
     return (
-      `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="amiwarden scan ${xmlEscape(r.source)}" tests="${r.counts.total + 1}" failures="${r.counts.fail}" errors="${r.counts.error + (r.completeness === 'failed' ? 1 : 0)}">\n` +
+      `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="amiwarden scan ${xmlEscape(r.source)}" tests="${r.counts.total + 1 + (vulns?.tests ?? 0)}" failures="${r.counts.fail + (vulns?.failures ?? 0)}" errors="${r.counts.error + (r.completeness === 'failed' ? 1 : 0)}">\n` +
       `${suites.join('\n')}\n</testsuites>\n`
     );
   },

@@ -1,4 +1,5 @@
 import type { ControlResult } from '../checks/engine.ts';
+import { vulnSarif } from '../../vulns/sarif.ts';
 import { defineReport, findingsOf } from './report.ts';
 
 const LEVEL: Record<string, 'error' | 'warning' | 'note'> = {
@@ -57,6 +58,16 @@ export const report = defineReport({
     }
     for (const g of r.gaps)
       notifications.push({ level: 'warning', message: { text: `${g.part}: ${g.reason}` } });
+    // Advisories are rules of their own; "not checked" is a notification, never an empty result set.
+    const vulns = r.vulns?.status === 'checked' ? vulnSarif(r.vulns.report) : { rules: [], results: [] };
+    results.push(...vulns.results);
+    if (r.vulns?.status === 'not-checked')
+      notifications.push({
+        level: 'warning',
+        message: { text: `missing security updates not checked: ${r.vulns.reason}` },
+      });
+    for (const w of r.vulns?.status === 'checked' ? r.vulns.report.warnings : [])
+      notifications.push({ level: 'warning', message: { text: `advisories: ${w}` } });
     const sarif = {
       $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
       version: '2.1.0',
@@ -66,13 +77,16 @@ export const report = defineReport({
             driver: {
               name: 'amiwarden',
               informationUri: 'https://github.com/amiwarden/amiwarden',
-              rules: [...rules.values()].map((x) => ({
-                id: x.id,
-                name: x.id,
-                shortDescription: { text: x.name },
-                defaultConfiguration: { level: LEVEL[x.severity] ?? 'warning' },
-                properties: { severity: x.severity, controls: x.controls },
-              })),
+              rules: [
+                ...[...rules.values()].map((x) => ({
+                  id: x.id,
+                  name: x.id,
+                  shortDescription: { text: x.name },
+                  defaultConfiguration: { level: LEVEL[x.severity] ?? 'warning' },
+                  properties: { severity: x.severity, controls: x.controls },
+                })),
+                ...vulns.rules,
+              ],
             },
           },
           originalUriBaseIds: { IMAGEROOT: { uri: 'file:///' } },

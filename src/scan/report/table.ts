@@ -1,5 +1,6 @@
 import type { ControlResult } from '../checks/engine.ts';
 import type { VerdictStatus } from '../checks/verdict.ts';
+import { formatVulnReport } from '../../vulns/format.ts';
 import { compareControls, defineReport, findingsOf, packageSummary, reasonOf } from './report.ts';
 
 const MARK: Record<VerdictStatus, string> = {
@@ -56,6 +57,9 @@ export const report = defineReport({
         if (why && s !== 'not-applicable') out.push(`         ${why}`);
       }
     }
+    if (r.vulns?.status === 'checked')
+      out.push('', 'missing security updates:', formatVulnReport(r.vulns.report));
+    else if (r.vulns) out.push('', `missing security updates: not checked (${r.vulns.reason})`);
     const k = r.counts;
     out.push(
       '',
