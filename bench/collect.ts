@@ -81,8 +81,8 @@ try {
       floor += pages(await count('snapshots', a.accountId, region), 1000);
       floor += pages(await count('instances', a.accountId, region), 1000);
       floor +=
-        pages(lts, 200) +
-        (lts > 0 ? pages(await count('launch_template_versions', a.accountId, region), 200) : 0);
+        // one listing of templates, then every version of each template (one page each up to 200 versions)
+        pages(lts, 200) + lts;
       floor += pages(await count('launch_configurations', a.accountId, region), 100);
       // Third-party images this scope references, looked up by id, 100 per call.
       const refs = await sql<{ n: number }>`

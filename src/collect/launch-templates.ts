@@ -28,13 +28,13 @@ export function templateRow(ctx: ScopeContext, t: LaunchTemplate): RowOf<'launch
 }
 
 /**
- * $Default and $Latest of every template, used by an ASG or not (RunInstances, Spot and
- * Fleet launch bare templates): one paged call without a template name lists them all.
+ * Every version of one template, used by an ASG or not: RunInstances, Spot, EC2 Fleet and
+ * other services launch bare templates by any version number, so no version is assumed unused.
  */
-export async function defaultAndLatestVersions(ctx: ScopeContext): Promise<LaunchTemplateVersion[]> {
+export async function allVersions(ctx: ScopeContext, templateId: string): Promise<LaunchTemplateVersion[]> {
   const { items } = await allPages(
     (req) => ctx.clients.ec2.send(new DescribeLaunchTemplateVersionsCommand(req)),
-    { Versions: ['$Default', '$Latest'], MaxResults: 200 },
+    { LaunchTemplateId: templateId, MaxResults: 200 },
     (res) => res.LaunchTemplateVersions,
   );
   return items as LaunchTemplateVersion[];

@@ -6,7 +6,7 @@ import { blockDeviceRows, imageRow, listOwnedImages, listSharedImages, lookupIma
 import { collectInstances, instanceImageMetadata } from './instances.ts';
 import { collectLaunchPermissions } from './launch-permissions.ts';
 import {
-  defaultAndLatestVersions,
+  allVersions,
   listLaunchTemplates,
   numberedVersions,
   templateRow,
@@ -31,14 +31,15 @@ export async function collectScope(ctx: ScopeContext): Promise<ScopeData> {
   const { groups, mentions } = await collectAutoScalingGroups(ctx);
   const templates = await listLaunchTemplates(ctx);
 
-  // Launch template versions: $Default, $Latest, and every version something names.
+  // Launch template versions: all of them; `referenced` marks the ones something names.
   const byId = new Map(templates.map((t) => [t.LaunchTemplateId ?? '', t]));
   const byName = new Map(templates.map((t) => [t.LaunchTemplateName ?? '', t]));
   const resolveTemplate = (id: string | null, name: string | null): LaunchTemplate | undefined =>
     (id ? byId.get(id) : undefined) ?? (name ? byName.get(name) : undefined);
   const versionNumber = (t: LaunchTemplate, v: string): number | undefined =>
     v === '$Latest' ? t.LatestVersionNumber : v === '$Default' ? t.DefaultVersionNumber : Number(v);
-  const versions = templates.length > 0 ? await defaultAndLatestVersions(ctx) : [];
+  const versions: LaunchTemplateVersion[] = [];
+  for (const t of templates) versions.push(...(await allVersions(ctx, t.LaunchTemplateId ?? '')));
   const wanted = new Map<string, Set<number>>();
   const want = (t: LaunchTemplate | undefined, v: string | null) => {
     if (!t || !v) return;

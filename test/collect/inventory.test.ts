@@ -47,6 +47,7 @@ const EXPECTED_USAGE = [
   [P1, 'launch-configuration', 'prod-legacy-lc', PROD, 'exists', 1, 0],
   [A('1'), 'launch-template-version', 'lt-0b000000000000001:1', DEV, 'default', 1, 0],
   [A('3'), 'launch-template-version', 'lt-0b000000000000001:2', DEV, 'referenced', 1, 0],
+  [A('7'), 'launch-template-version', 'lt-0b000000000000001:3', DEV, 'unnamed-version', 1, 0],
   [A('4'), 'launch-template-version', 'lt-0b000000000000001:4', DEV, 'referenced', 1, 0],
   [A('2'), 'launch-template-version', 'lt-0b000000000000001:5', DEV, 'latest', 1, 0],
   [A('6'), 'launch-template-version', 'lt-0b000000000000002:1', DEV, 'default', 1, 0],
@@ -59,6 +60,7 @@ const EXPECTED_USAGE = [
 const EXPECTED_VERSIONS = [
   ['lt-0b000000000000001', 1, A('1'), A('1'), null, 1, 0, 0],
   ['lt-0b000000000000001', 2, A('3'), A('3'), null, 0, 0, 1],
+  ['lt-0b000000000000001', 3, A('7'), A('7'), null, 0, 0, 0],
   ['lt-0b000000000000001', 4, A('4'), A('4'), null, 0, 0, 1],
   ['lt-0b000000000000001', 5, 'resolve:ssm:/dev/web/ami', A('2'), '/dev/web/ami', 0, 1, 0],
   ['lt-0b000000000000002', 1, A('6'), A('6'), null, 1, 1, 1],
@@ -233,20 +235,26 @@ test('pitfall: an image behind a running instance that DescribeImages no longer 
   assert.notEqual(r.DeletedAt, null);
 });
 
-test('pitfall: launch templates: $Default, $Latest and every named version, with or without an ASG; resolve:ssm: resolved and kept', async () => {
+test('pitfall: launch templates: every version, default, latest, named or not, with or without an ASG; resolve:ssm: resolved and kept', async () => {
   const v = await shared.store.db.selectFrom('launch_template_versions').selectAll().execute();
   const keys = v.map((x) => `${x.launch_template_id}:${x.version_number}`).sort();
-  // version 3 of dev-web is neither default, latest nor named by anything: not collected.
+  // version 3 of dev-web is neither default, latest nor named by anything, yet anything that launches
+  // the template by number (RunInstances, Spot, Fleet) can use it: collected, and it counts as use.
   assert.deepEqual(keys, [
     'lt-0b000000000000001:1',
     'lt-0b000000000000001:2',
+    'lt-0b000000000000001:3',
     'lt-0b000000000000001:4',
     'lt-0b000000000000001:5',
     'lt-0b000000000000002:1',
     'lt-0b000000000000003:1',
   ]);
   const [a7] = await loadImageResources(shared.store.db, { imageIds: [A('7')] });
-  assert.equal(a7?.InUse, false);
+  assert.equal(a7?.InUse, true);
+  assert.equal(
+    v.find((x) => x.version_number === 3 && x.launch_template_id === 'lt-0b000000000000001')?.referenced,
+    0,
+  );
   const [a2] = await loadImageResources(shared.store.db, { imageIds: [A('2')] });
   assert.ok(a2?.Usage.some((u) => u.Kind === 'ssm-parameter' && u.RefId === '/dev/web/ami'));
 });

@@ -249,7 +249,7 @@ from instances i where i.deleted_at is null
 union all
 select v.image_id, 'launch-template-version', v.launch_template_id || ':' || cast(v.version_number as text),
   v.account_id, v.region,
-  case when v.is_default = 1 then 'default' when v.is_latest = 1 then 'latest' else 'referenced' end,
+  case when v.is_default = 1 then 'default' when v.is_latest = 1 then 'latest' when v.referenced = 1 then 'referenced' else 'unnamed-version' end,
   1, ${cross('v.account_id', 'v.image_id')}, ${age('v.create_time')}
 from launch_template_versions v where v.deleted_at is null
 union all
