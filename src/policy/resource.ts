@@ -3,6 +3,7 @@
  * value-filter keys written for Custodian work unchanged) plus the facts amiwarden collects
  * around it (where it lives, who may launch it, what uses it).
  */
+import type { ScanUpdateFacts } from '../vulns/policy-facts.ts';
 export interface Tag {
   Key: string;
   Value: string;
@@ -56,8 +57,10 @@ export interface ScanSummary {
   /** Failed CIS controls by level ('1', '2'). */
   cisFailures: Record<string, number>;
   hygieneFindings: number;
-  /** undefined until the scanner stores update findings. */
+  /** Distinct unapplied security fixes; undefined when the scan's packages were not matched against advisory data. */
   missingSecurityUpdates: number | undefined;
+  /** The stored advisory match of the scan (src/vulns/policy-facts.ts). */
+  securityUpdates?: ScanUpdateFacts;
 }
 
 export interface PolicyImage {

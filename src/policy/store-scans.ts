@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { loadCheckSet } from '../scan/checks/loader.ts';
 import type { ScanTables } from '../scan/store/scan-tables.ts';
+import type { VulnScanTables } from '../vulns/scan-results.ts';
+import { loadUpdateFacts } from '../vulns/policy-facts.ts';
 import type { ScanSummary } from './resource.ts';
 
 /** CIS level of each control, from the catalogs the scanner ships (the scan rows keep only ids). */
@@ -15,8 +17,8 @@ function controlLevels(): Map<string, '1' | '2'> {
 
 /**
  * The latest stored scan of each image, reduced to what the `scan` filter asks: failed CIS
- * controls by level and failed hygiene controls. The scanner stores no update findings yet, so
- * missing security updates stay unknown; a partial or failed scan is never reported complete.
+ * controls by level, failed hygiene controls, and the stored advisory match (unknown when the scan
+ * was not matched or had no advisory data); a partial or failed scan is never reported complete.
  */
 export async function latestScans(db: Kysely<ScanTables>): Promise<Map<string, ScanSummary>> {
   const scans = await db
@@ -34,15 +36,19 @@ export async function latestScans(db: Kysely<ScanTables>): Promise<Map<string, S
     .where('status', '=', 'fail')
     .execute();
   const levels = controlLevels();
+  const updates = await loadUpdateFacts(db as unknown as Kysely<VulnScanTables>, [...byScan.keys()]);
   const out = new Map<string, ScanSummary>();
-  for (const s of latest.values())
+  for (const s of latest.values()) {
+    const u = updates.get(s.scan_id);
     out.set(s.image_id, {
       scannedAt: s.started_at,
       complete: s.completeness === 'complete',
       cisFailures: {},
       hygieneFindings: 0,
-      missingSecurityUpdates: undefined,
+      missingSecurityUpdates: u?.checked ? new Set(u.unapplied.map((f) => f.advisoryId)).size : undefined,
+      ...(u ? { securityUpdates: u } : {}),
     });
+  }
   for (const f of failed) {
     const scan = byScan.get(f.scan_id);
     const summary = scan ? out.get(scan.image_id) : undefined;

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { defineFilter } from './define.ts';
+import { MissingUpdatesSchema, overdueAdvisories } from '../../vulns/policy-facts.ts';
 
 export default defineFilter({
   type: 'scan',
@@ -8,12 +9,18 @@ export default defineFilter({
     {
       type: Type.Literal('scan'),
       status: Type.Optional(
-        Type.Union([Type.Literal('failing'), Type.Literal('clean'), Type.Literal('not-scanned')]),
+        Type.Union([
+          Type.Literal('failing'),
+          Type.Literal('clean'),
+          Type.Literal('not-scanned'),
+          Type.Literal('updates-not-checked'),
+        ]),
       ),
       'cis-level': Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])),
       'min-cis-failures': Type.Optional(Type.Integer({ minimum: 1 })),
       'min-hygiene-findings': Type.Optional(Type.Integer({ minimum: 1 })),
       'min-missing-updates': Type.Optional(Type.Integer({ minimum: 1 })),
+      'missing-security-updates': Type.Optional(MissingUpdatesSchema),
     },
     { additionalProperties: false },
   ),
@@ -44,15 +51,38 @@ export default defineFilter({
         return status === 'not-scanned';
       }
       if (status === 'not-scanned') return false;
+      const updates = scan.securityUpdates;
+      if (status === 'updates-not-checked') {
+        if (updates?.checked) return false;
+        ctx.annotate(img, 'amw:scan', {
+          scannedAt: scan.scannedAt,
+          securityUpdates: 'not checked',
+          reason: updates?.reason ?? 'no advisory match stored',
+        });
+        return true;
+      }
       const cis = Object.entries(scan.cisFailures)
         .filter(([l]) => level === undefined || l === String(level))
         .reduce((n, [, c]) => n + c, 0);
+      const crit = opts['missing-security-updates'];
+      // Unmatched or matched without advisory data: unknown, so neither failing nor clean by this criterion.
+      const overdue = crit && updates?.checked ? overdueAdvisories(updates, crit) : undefined;
+      // With the criterion, the other minimums count only when set explicitly.
+      const counts = (set: number | undefined) => !crit || set !== undefined;
       const failing =
-        cis >= (opts['min-cis-failures'] ?? 1) ||
-        scan.hygieneFindings >= (opts['min-hygiene-findings'] ?? 1) ||
-        (scan.missingSecurityUpdates ?? 0) >= (opts['min-missing-updates'] ?? 1);
-      // Unknown update status does not block "clean"; an incomplete scan does.
-      const clean = scan.complete && cis === 0 && scan.hygieneFindings === 0 && !scan.missingSecurityUpdates;
+        (counts(opts['min-cis-failures']) && cis >= (opts['min-cis-failures'] ?? 1)) ||
+        (counts(opts['min-hygiene-findings']) &&
+          scan.hygieneFindings >= (opts['min-hygiene-findings'] ?? 1)) ||
+        (counts(opts['min-missing-updates']) &&
+          (scan.missingSecurityUpdates ?? 0) >= (opts['min-missing-updates'] ?? 1)) ||
+        (overdue !== undefined && overdue.length >= (crit?.min ?? 1));
+      // Unknown update status does not block "clean" unless the criterion asks for updates; an incomplete scan does.
+      const clean =
+        scan.complete &&
+        cis === 0 &&
+        scan.hygieneFindings === 0 &&
+        !scan.missingSecurityUpdates &&
+        (!crit || overdue?.length === 0);
       const hit = status === 'failing' ? failing : clean;
       if (hit)
         ctx.annotate(img, 'amw:scan', {
@@ -60,6 +90,7 @@ export default defineFilter({
           cisFailures: cis,
           hygieneFindings: scan.hygieneFindings,
           missingSecurityUpdates: scan.missingSecurityUpdates,
+          ...(overdue ? { overdueSecurityUpdates: overdue } : {}),
         });
       return hit;
     };
