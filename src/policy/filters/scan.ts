@@ -31,7 +31,10 @@ export default defineFilter({
       "Reads the image's latest stored scan. `status: failing` (default) matches when CIS failures (at " +
       '`cis-level`, both levels by default), hygiene findings or missing security updates reach their ' +
       'minimum (1 each unless set); `clean` matches complete scans with none; `not-scanned` matches images never ' +
-      'scanned. An image without a scan is never clean and never failing; matches carry `amw:scan`.',
+      'scanned; `updates-not-checked` matches scans whose packages were never matched against advisory data. ' +
+      '`missing-security-updates` (`severity`, `older-than-days`, `min`) matches unapplied security fixes from the ' +
+      'stored advisory match. An image without a scan, or without advisory data for this criterion, is never clean ' +
+      'and never failing; matches carry `amw:scan`.',
     example: `policies:
   - name: failing-cis-level-1
     resource: aws.ami
