@@ -16,20 +16,25 @@ export function ageBucket(days: number | null): string {
   return AGE_BUCKETS.find((b) => days <= b.max)!.id;
 }
 
-export interface AccountOverview {
+const COUNT_KEYS = [
+  'images',
+  'encrypted',
+  'unencrypted',
+  'public',
+  'cross_account_shared',
+  'deprecated',
+  'in_use',
+  'old_in_use',
+  'unused',
+] as const;
+type Counts = Record<(typeof COUNT_KEYS)[number], number>;
+const zeroCounts = (): Counts => Object.fromEntries(COUNT_KEYS.map((k) => [k, 0])) as Counts;
+
+export interface AccountOverview extends Counts {
   account_id: string;
   name: string | null;
   group: string | null;
-  images: number;
   by_age: Record<string, number>;
-  encrypted: number;
-  unencrypted: number;
-  public: number;
-  cross_account_shared: number;
-  deprecated: number;
-  in_use: number;
-  old_in_use: number;
-  unused: number;
 }
 
 /**
@@ -98,16 +103,8 @@ export async function overview(
         account_id: id,
         name: r.account_name,
         group: opts.groupOf?.(id) ?? null,
-        images: 0,
         by_age: Object.fromEntries(AGE_BUCKETS.map((b) => [b.id, 0])),
-        encrypted: 0,
-        unencrypted: 0,
-        public: 0,
-        cross_account_shared: 0,
-        deprecated: 0,
-        in_use: 0,
-        old_in_use: 0,
-        unused: 0,
+        ...zeroCounts(),
       };
       accounts.set(id, a);
     }
@@ -128,34 +125,8 @@ export async function overview(
     } else a.unused++;
   }
   const list = [...accounts.values()].sort((x, y) => x.account_id.localeCompare(y.account_id));
-  const totals = list.reduce(
-    (t, a) => {
-      for (const k of [
-        'images',
-        'encrypted',
-        'unencrypted',
-        'public',
-        'cross_account_shared',
-        'deprecated',
-        'in_use',
-        'old_in_use',
-        'unused',
-      ] as const)
-        t[k] += a[k];
-      return t;
-    },
-    {
-      images: 0,
-      encrypted: 0,
-      unencrypted: 0,
-      public: 0,
-      cross_account_shared: 0,
-      deprecated: 0,
-      in_use: 0,
-      old_in_use: 0,
-      unused: 0,
-    },
-  );
+  const totals = zeroCounts();
+  for (const a of list) for (const k of COUNT_KEYS) totals[k] += a[k];
   const lastRun = await db
     .selectFrom('collection_runs')
     .selectAll()
