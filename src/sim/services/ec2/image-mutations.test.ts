@@ -2,6 +2,7 @@ import { beforeEach, afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateTagsCommand,
+  DeleteSnapshotCommand,
   DeleteTagsCommand,
   DeregisterImageCommand,
   DescribeImageAttributeCommand,
@@ -256,6 +257,31 @@ test('a snapshot shared by two images is skipped when one is deregistered', asyn
   assert.deepEqual(
     r.DeleteSnapshotResults?.map((x) => x.ReturnCode),
     ['success', 'skipped'],
+  );
+});
+
+test('DeleteSnapshot: refused while any non-deregistered image (disabled too) holds it; owner only', async () => {
+  const ImageId = 'ami-0d000000000000002';
+  const SnapshotId = 'snap-0d000000000000002';
+  assert.equal(
+    (await awsError(dev.send(new DeleteSnapshotCommand({ SnapshotId })))).name,
+    'InvalidSnapshot.InUse',
+  );
+  await dev.send(new DisableImageCommand({ ImageId }));
+  assert.equal(
+    (await awsError(dev.send(new DeleteSnapshotCommand({ SnapshotId })))).name,
+    'InvalidSnapshot.InUse',
+  );
+  await dev.send(new EnableImageCommand({ ImageId }));
+  await dev.send(new DeregisterImageCommand({ ImageId }));
+  assert.equal(
+    (await awsError(prod.send(new DeleteSnapshotCommand({ SnapshotId })))).name,
+    'InvalidSnapshot.NotFound',
+  );
+  await dev.send(new DeleteSnapshotCommand({ SnapshotId }));
+  assert.equal(
+    (await awsError(dev.send(new DescribeSnapshotsCommand({ SnapshotIds: [SnapshotId] })))).name,
+    'InvalidSnapshot.NotFound',
   );
 });
 

@@ -4,12 +4,13 @@ import { describeImages } from './describe-images.ts';
 import * as attrs from './image-attributes.ts';
 import * as life from './image-lifecycle.ts';
 import { describeInstanceImageMetadata, describeInstances } from './instances.ts';
-import { describeSnapshotAttribute, describeSnapshots } from './snapshots.ts';
+import { deleteSnapshot, describeSnapshotAttribute, describeSnapshots } from './snapshots.ts';
 import { createTags, deleteTags } from './tags.ts';
 import { describeLaunchTemplates, describeLaunchTemplateVersions } from './templates.ts';
 
 const handlers: Record<string, QueryHandler> = {
   CreateTags: createTags,
+  DeleteSnapshot: deleteSnapshot,
   DeleteTags: deleteTags,
   DeregisterImage: life.deregisterImage,
   DescribeImageAttribute: attrs.describeImageAttribute,

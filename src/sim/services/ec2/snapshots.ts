@@ -149,3 +149,24 @@ export function describeSnapshotAttribute(ctx: Ctx): XmlObject {
   if (attr === 'productCodes') return { snapshotId: s.id, productCodes: [] };
   throw invalidParameterValue(`Value (${attr}) for parameter attribute is invalid.`);
 }
+
+/**
+ * DeleteSnapshot: owner only. A snapshot that backs an image which is not deregistered is
+ * refused with InvalidSnapshot.InUse, as AWS does (disabled and deprecated images hold theirs too).
+ */
+export function deleteSnapshot(ctx: Ctx): XmlObject {
+  const { state, caller } = ctx;
+  const id = ctx.params.str('SnapshotId');
+  if (!id) throw missingParameter('SnapshotId');
+  const s = state.snapshots.get(id);
+  if (!s || s.region !== caller.region || s.ownerId !== caller.accountId)
+    throw new ApiError('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);
+  const holder = [...state.imagesUsingSnapshot(id)].find(
+    (img) => state.images.get(img)?.state !== 'deregistered',
+  );
+  if (holder)
+    throw new ApiError('InvalidSnapshot.InUse', `The snapshot ${id} is currently in use by ${holder}`);
+  state.deleteSnapshot(id);
+  state.touch();
+  return { return: true };
+}
