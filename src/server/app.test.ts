@@ -345,6 +345,30 @@ for (const target of STORE_TARGETS) {
       assert.equal((detail.body!.waiver as { expiresAt: string }).expiresAt, body.expires_at);
     });
 
+    test('accounts, runs, scans, policies, audit and the violations timeline answer for a viewer', async () => {
+      for (const path of [
+        '/api/accounts',
+        '/api/runs',
+        '/api/scans',
+        '/api/policies',
+        '/api/audit',
+        '/api/violations/timeline',
+      ]) {
+        assert.equal((await call(path)).status, 401, `${path} without a token`);
+        const res = await call(path, { token: tok.viewer });
+        assert.equal(res.status, 200, path);
+        assert.ok(Array.isArray(res.body), `${path} lists`);
+      }
+      const timeline = (await call('/api/violations/timeline', { token: tok.viewer })).body as unknown as {
+        day: string;
+        open: number;
+      }[];
+      assert.deepEqual(timeline[0], { day: '2026-11-20', open: 1 });
+      assert.equal((await call('/api/scans/no-such-scan', { token: tok.viewer })).status, 404);
+      assert.equal((await call('/api/violations/v-0000000000000000', { token: tok.viewer })).status, 404);
+      assert.equal((await call('/api/audit?limit=0', { token: tok.viewer })).status, 400);
+    });
+
     test('openapi.json documents every API route with its role', async () => {
       const res = await call('/openapi.json');
       const paths = res.body!.paths as Record<string, Record<string, { 'x-amiwarden-role': string | null }>>;
