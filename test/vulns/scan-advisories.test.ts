@@ -70,6 +70,17 @@ for (const target of STORE_TARGETS) {
           ),
         );
         assert.equal(JSON.parse(REPORTS.json!.render(r)).vulns.status, 'not-checked');
+        const bom = JSON.parse(REPORTS.cyclonedx!.render(r));
+        assert.equal(
+          bom.vulnerabilities,
+          undefined,
+          'no data: no vulnerabilities section that could read as clean',
+        );
+        assert.ok(
+          (bom.metadata.properties as Array<{ name: string }>).some(
+            (p) => p.name === 'amiwarden:vulns:not-checked',
+          ),
+        );
       } finally {
         await dispose();
       }
@@ -128,6 +139,22 @@ for (const target of STORE_TARGETS) {
         assert.ok(
           (sarif.runs[0].tool.driver.rules as Array<{ id: string }>).some((x) => x.id === 'USN-9901-1'),
         );
+        const bom = JSON.parse(REPORTS.cyclonedx!.render(r));
+        const cdx = bom.vulnerabilities as Array<{
+          id: string;
+          ratings: Array<{ severity: string }>;
+          affects: Array<{ ref: string }>;
+          recommendation?: string;
+          analysis?: { detail: string };
+        }>;
+        assert.deepEqual(
+          cdx.map((v) => [v.id, v.ratings[0]!.severity, v.recommendation ?? v.analysis?.detail]),
+          [
+            ['USN-9901-1', 'high', 'upgrade libcurl4 to 7.81.0-1ubuntu1.18'],
+            ['UBUNTU-CVE-2099-1002', 'medium', 'no fix available yet'],
+          ],
+        );
+        assert.match(cdx[0]!.affects[0]!.ref, /^pkg:deb\/ubuntu\/libcurl4@7\.81\.0-1ubuntu1\.17/);
         const junit = REPORTS.junit!.render(r);
         assert.match(
           junit,

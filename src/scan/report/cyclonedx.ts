@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { OsInfo } from '../os/types.ts';
 import type { InstalledPackage } from '../packages/types.ts';
 import { defineReport } from './report.ts';
+import { cyclonedxVulnerabilities } from './vulns-cyclonedx.ts';
 
 const PURL_TYPE: Record<InstalledPackage['manager'], string> = { dpkg: 'deb', rpm: 'rpm', apk: 'apk' };
 const NAMESPACE: Record<string, string> = {
@@ -33,7 +34,7 @@ function serialOf(parts: string[]): string {
 /** CycloneDX 1.5 JSON: the OS as the described component, each installed package as a library. */
 export const report = defineReport({
   id: 'cyclonedx',
-  description: 'CycloneDX 1.5 JSON SBOM of the installed packages',
+  description: 'CycloneDX 1.5 JSON SBOM of the installed packages, with their unapplied security advisories',
   render(r) {
     const pkgs = r.packages.status === 'ok' ? r.packages.packages : [];
     const components = pkgs.map((p) => {
@@ -76,6 +77,9 @@ export const report = defineReport({
           ...(r.packages.status !== 'ok'
             ? [{ name: 'amiwarden:packages:reason', value: r.packages.reason }]
             : []),
+          ...(r.vulns?.status === 'not-checked'
+            ? [{ name: 'amiwarden:vulns:not-checked', value: r.vulns.reason }]
+            : []),
         ],
       },
       components,
@@ -83,6 +87,8 @@ export const report = defineReport({
         { ref: `os:${r.os.id}-${r.os.versionId}`, dependsOn: components.map((c) => c['bom-ref']) },
       ],
     };
+    const vulnerabilities = cyclonedxVulnerabilities(r.vulns, pkgs, r.os, purlOf);
+    if (vulnerabilities) Object.assign(bom, { vulnerabilities });
     return JSON.stringify(bom, null, 2) + '\n';
   },
 });
