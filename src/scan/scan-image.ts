@@ -42,6 +42,7 @@ export interface OpenedSource {
 /** `dir:PATH`, `file:DISK.img`, or a plain path (a directory is a root tree, a regular file a disk image). */
 export async function openScanSource(spec: string): Promise<OpenedSource> {
   if (spec.startsWith('file:')) return openDisk(spec);
+  if (spec.startsWith('ami:')) return (await import('./sources/ami-source.ts')).openAmiFromEnvironment(spec);
   const path = spec.startsWith('dir:') ? spec.slice(4) : spec;
   if (!spec.startsWith('dir:')) {
     const st = await stat(path).catch((err: unknown) => {

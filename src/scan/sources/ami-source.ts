@@ -1,0 +1,176 @@
+import type { EC2Client, Image, Snapshot } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
+import { EBSClient } from '@aws-sdk/client-ebs';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { AmwError, messageOf } from '../../errors.ts';
+import { regionClients, stsClient } from '../../aws/clients.ts';
+import type { AssembledImage } from '../fs/assemble.ts';
+import type { Vfs } from '../vfs/vfs.ts';
+import { assembleDisks } from './assemble-disks.ts';
+import type { DiskMount } from './assemble-disks.ts';
+import { EbsSnapshotDevice } from './ebs-source.ts';
+
+export interface AmiSourceOptions {
+  readonly ec2: EC2Client;
+  readonly ebs: EBSClient;
+  /** The reading account: snapshots it neither owns nor was granted are unscannable. */
+  readonly accountId: string;
+  readonly concurrency?: number;
+}
+
+export interface AmiVolume {
+  /** The block-device mapping's device name (/dev/xvda). */
+  readonly device: string;
+  readonly snapshotId: string;
+}
+
+export interface AmiSource {
+  readonly vfs: Vfs;
+  readonly image: AssembledImage;
+  readonly volumes: readonly AmiVolume[];
+  /** Filesystems of the image's other EBS volumes and where its fstab placed them. */
+  readonly extraMounts: readonly DiskMount[];
+  readonly devices: readonly EbsSnapshotDevice[];
+  close(): Promise<void>;
+}
+
+const unscannable = (imageId: string, reason: string, cause?: unknown): AmwError =>
+  new AmwError(
+    'AMW_SCAN_UNSCANNABLE',
+    `${imageId}: unscannable: ${reason}`,
+    cause === undefined ? {} : { cause },
+  );
+
+const awsName = (err: unknown): string => (err as { name?: string }).name ?? '';
+
+/** The account a KMS key ARN lives in (arn:aws:kms:region:ACCOUNT:key/...). */
+const keyAccount = (arn: string | undefined): string | undefined =>
+  /^arn:[^:]+:kms:[^:]*:(\d{12}):/.exec(arn ?? '')?.[1];
+
+async function describeSnapshot(ec2: EC2Client, imageId: string, id: string): Promise<Snapshot> {
+  try {
+    const out = await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [id] }));
+    const snap = out.Snapshots?.[0];
+    if (snap) return snap;
+  } catch (err) {
+    if (!/^InvalidSnapshot\./.test(awsName(err))) throw err;
+    throw unscannable(imageId, `snapshot ${id} is not visible to this account (not shared with us)`, err);
+  }
+  throw unscannable(imageId, `snapshot ${id} is not visible to this account (not shared with us)`);
+}
+
+async function isPublic(ec2: EC2Client, id: string): Promise<boolean> {
+  const out = await ec2.send(
+    new DescribeSnapshotsCommand({ SnapshotIds: [id], RestorableByUserIds: ['all'] }),
+  );
+  return (out.Snapshots ?? []).length > 0;
+}
+
+/**
+ * Decides, before any block is read, whether every EBS snapshot of the image can be read through
+ * the EBS direct API; a reason it cannot is an AMW_SCAN_UNSCANNABLE error, never an empty scan.
+ */
+export async function checkAmiReadable(
+  imageId: string,
+  opts: Pick<AmiSourceOptions, 'ec2' | 'accountId'>,
+): Promise<{ image: Image; volumes: AmiVolume[] }> {
+  let image: Image | undefined;
+  try {
+    image = (await opts.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
+  } catch (err) {
+    if (!/^InvalidAMIID\./.test(awsName(err))) throw err;
+    throw unscannable(imageId, `image not visible to account ${opts.accountId}: ${messageOf(err)}`, err);
+  }
+  if (!image) throw unscannable(imageId, `image not visible to account ${opts.accountId}`);
+  if (image.State !== 'available') throw unscannable(imageId, `image state is ${image.State ?? 'unknown'}`);
+  const market = (image.ProductCodes ?? []).find((p) => p.ProductCodeType === 'marketplace');
+  if (market)
+    throw unscannable(
+      imageId,
+      `AWS Marketplace product ${market.ProductCodeId ?? ''}: its snapshots cannot be read`,
+    );
+  if (image.RootDeviceType !== 'ebs')
+    throw unscannable(imageId, `root device type is ${image.RootDeviceType ?? 'unknown'}, not EBS`);
+  const volumes: AmiVolume[] = [];
+  for (const m of image.BlockDeviceMappings ?? []) {
+    const id = m.Ebs?.SnapshotId;
+    if (id && m.DeviceName) volumes.push({ device: m.DeviceName, snapshotId: id });
+  }
+  if (volumes.length === 0) throw unscannable(imageId, 'no EBS snapshot in its block-device mappings');
+  for (const v of volumes) {
+    const snap = await describeSnapshot(opts.ec2, imageId, v.snapshotId);
+    const mine = snap.OwnerId === opts.accountId;
+    if (snap.State !== 'completed')
+      throw unscannable(imageId, `snapshot ${v.snapshotId} is ${snap.State ?? 'not completed'}`);
+    // The EBS direct API refuses access that comes only from a public snapshot; a non-owner
+    // cannot tell a public snapshot that was also shared by id, so public ones are refused.
+    if (!mine && (await isPublic(opts.ec2, v.snapshotId)))
+      throw unscannable(
+        imageId,
+        `snapshot ${v.snapshotId} is public, not shared with account ${opts.accountId}`,
+      );
+    if (snap.Encrypted) {
+      const keyOwner = keyAccount(snap.KmsKeyId);
+      // Without a KMS call the one decrypt right we can be sure of is our own key's.
+      if (keyOwner !== opts.accountId)
+        throw unscannable(
+          imageId,
+          `snapshot ${v.snapshotId} is encrypted with ${snap.KmsKeyId ?? 'an unknown key'}, no KMS decrypt right for account ${opts.accountId}`,
+        );
+    }
+  }
+  return { image, volumes };
+}
+
+/**
+ * `ami:ami-…`: every EBS volume of the image's block-device mappings read through the EBS direct
+ * API; the root is found by content and the fstab places the other volumes' filesystems.
+ */
+export async function openAmiSource(spec: string, opts: AmiSourceOptions): Promise<AmiSource> {
+  const imageId = spec.startsWith('ami:') ? spec.slice(4) : spec;
+  if (!/^ami-[0-9a-f]+$/.test(imageId)) throw new AmwError('AMW_SCAN_SOURCE', `not an image id: ${spec}`);
+  const { volumes } = await checkAmiReadable(imageId, opts);
+  // Blocks are fetched lazily and nothing is held open: a failed assembly leaves nothing to close.
+  const devices: EbsSnapshotDevice[] = [];
+  for (const v of volumes) {
+    const ebsOpts = { client: opts.ebs, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) };
+    devices.push(await EbsSnapshotDevice.open(v.snapshotId, ebsOpts));
+  }
+  const assembled = await assembleDisks(devices.map((d, i) => ({ device: d, name: volumes[i]!.device })));
+  return {
+    vfs: assembled.vfs,
+    image: assembled.root,
+    volumes,
+    extraMounts: assembled.extra,
+    devices,
+    close: () => assembled.close(),
+  };
+}
+
+/** `ami:` from a scan command: the SDK's standard credentials, region (AWS_REGION) and endpoint. */
+export async function openAmiFromEnvironment(spec: string): Promise<AmiSource> {
+  const region = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+  if (!region) throw new AmwError('AMW_SCAN_SOURCE', `${spec}: set AWS_REGION to scan an image`);
+  const clients = regionClients({}, region);
+  const sts = stsClient({}, region);
+  // src/aws builds no EBS client yet; this one uses the same standard chain.
+  const ebs = new EBSClient({ region });
+  try {
+    const me = await sts.send(new GetCallerIdentityCommand({}));
+    const src = await openAmiSource(spec, { ec2: clients.ec2, ebs, accountId: me.Account ?? '' });
+    return {
+      ...src,
+      close: async () => {
+        await src.close();
+        clients.destroy();
+        sts.destroy();
+        ebs.destroy();
+      },
+    };
+  } catch (err) {
+    clients.destroy();
+    sts.destroy();
+    ebs.destroy();
+    throw err;
+  }
+}
