@@ -1,4 +1,5 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { EBSClient } from '@aws-sdk/client-ebs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -105,4 +106,14 @@ export function stsClient(access: AwsAccess, region: string): STSClient {
 
 export function organizationsClient(access: AwsAccess, region: string): OrganizationsClient {
   return withCounter(new OrganizationsClient(config(access, region)), access.counter);
+}
+
+/** EBS direct APIs (snapshot blocks), for the `ebs:` and `ami:` scan sources. */
+export function ebsClient(access: AwsAccess, region: string): EBSClient {
+  return withCounter(new EBSClient(config(access, region)), access.counter);
+}
+
+/** The region the SDK's standard environment names (AWS_REGION, then AWS_DEFAULT_REGION). */
+export function environmentRegion(): string | undefined {
+  return process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
 }

@@ -1,9 +1,9 @@
 import type { EC2Client, Image, Snapshot } from '@aws-sdk/client-ec2';
 import { DescribeImagesCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
-import { EBSClient } from '@aws-sdk/client-ebs';
+import type { EBSClient } from '@aws-sdk/client-ebs';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AmwError, messageOf } from '../../errors.ts';
-import { regionClients, stsClient } from '../../aws/clients.ts';
+import { ebsClient, environmentRegion, regionClients, stsClient } from '../../aws/clients.ts';
 import type { AssembledImage } from '../fs/assemble.ts';
 import type { Vfs } from '../vfs/vfs.ts';
 import { assembleDisks } from './assemble-disks.ts';
@@ -149,12 +149,11 @@ export async function openAmiSource(spec: string, opts: AmiSourceOptions): Promi
 
 /** `ami:` from a scan command: the SDK's standard credentials, region (AWS_REGION) and endpoint. */
 export async function openAmiFromEnvironment(spec: string): Promise<AmiSource> {
-  const region = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+  const region = environmentRegion();
   if (!region) throw new AmwError('AMW_SCAN_SOURCE', `${spec}: set AWS_REGION to scan an image`);
   const clients = regionClients({}, region);
   const sts = stsClient({}, region);
-  // src/aws builds no EBS client yet; this one uses the same standard chain.
-  const ebs = new EBSClient({ region });
+  const ebs = ebsClient({}, region);
   try {
     const me = await sts.send(new GetCallerIdentityCommand({}));
     const src = await openAmiSource(spec, { ec2: clients.ec2, ebs, accountId: me.Account ?? '' });
