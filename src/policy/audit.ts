@@ -1,7 +1,7 @@
 export type Outcome = 'done' | 'skipped' | 'failed' | 'notified' | 'dryrun';
 
-/** One decision about one action on one resource; every decision gets one, whatever the outcome. */
-export interface AuditRow {
+/** Which action, on which resource, in which run, policy, group, account and region. */
+export interface ActionRecord {
   runId: string;
   time: string;
   policy: string;
@@ -9,21 +9,17 @@ export interface AuditRow {
   accountId: string;
   region: string;
   resourceId: string;
+  /** The action decided on; for a notification, `notify` itself or the action a notify-mode group capped. */
   action: string;
+}
+
+/** One decision about one action on one resource; every decision gets one, whatever the outcome. */
+export interface AuditRow extends ActionRecord {
   outcome: Outcome;
   reason: string;
 }
 
-export interface NotificationRequest {
-  runId: string;
-  time: string;
-  policy: string;
-  group: string;
-  accountId: string;
-  region: string;
-  resourceId: string;
-  /** The action the notification stands for (`notify` itself, or the action a notify-mode group capped). */
-  action: string;
+export interface NotificationRequest extends ActionRecord {
   payload: Record<string, unknown>;
 }
 
