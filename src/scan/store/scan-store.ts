@@ -106,6 +106,59 @@ export async function writeScan(store: Store, imageId: string, r: ScanResult): P
   return scanId;
 }
 
+/** Completeness of a scan row whose image could not be read at all (never clean: nothing was checked). */
+export const UNSCANNABLE = 'unscannable';
+
+/**
+ * Records that an image could not be scanned (snapshots not readable, not shared, no KMS decrypt right...):
+ * a `scans` row with completeness `unscannable`, the reason kept as the single gap `{part: 'source', reason}`,
+ * no controls, findings or packages. Returns the scan id.
+ */
+export async function writeUnscannable(
+  store: Store,
+  imageId: string,
+  source: string,
+  reason: string,
+  at: Date = new Date(),
+): Promise<string> {
+  const db = store.db as unknown as Kysely<ScanTables>;
+  const scanId = randomUUID();
+  await db
+    .insertInto('scans')
+    .values({
+      scan_id: scanId,
+      image_id: imageId,
+      source,
+      started_at: at.toISOString(),
+      duration_ms: 0,
+      os_id: '',
+      os_version: '',
+      os_name: '',
+      completeness: UNSCANNABLE,
+      gaps: JSON.stringify([{ part: 'source', reason }]),
+      packages_status: 'unreadable',
+      package_count: 0,
+      passed: 0,
+      failed: 0,
+      manual: 0,
+      not_applicable: 0,
+      errors: 0,
+    })
+    .execute();
+  return scanId;
+}
+
+/** The reason an `unscannable` scan row records (its `source` gap), or undefined for any other row. */
+export function unscannableReason(row: { completeness: string; gaps: string }): string | undefined {
+  if (row.completeness !== UNSCANNABLE) return undefined;
+  try {
+    const gaps = JSON.parse(row.gaps) as Array<{ part?: string; reason?: string }>;
+    return gaps.find((g) => g.part === 'source')?.reason ?? 'unscannable';
+  } catch {
+    return 'unscannable';
+  }
+}
+
 /** Opens the store (migrating it), writes the scan, closes it. */
 export async function storeScan(target: string, imageId: string, r: ScanResult): Promise<string> {
   const store = await openStore(target);

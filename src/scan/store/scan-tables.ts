@@ -8,7 +8,7 @@ export interface ScansTable {
   os_id: string;
   os_version: string;
   os_name: string;
-  /** complete | partial | failed */
+  /** complete | partial | failed | unscannable (nothing read: the reason is the `source` gap) */
   completeness: string;
   /** JSON array of {part, reason}. */
   gaps: string;
