@@ -6,6 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import { AmwError } from '../../errors.ts';
 import { severityRank } from '../../scan/checks/engine.ts';
 import type { ScanResult } from '../../scan/scan-image.ts';
+import type { Store } from '../../store/db.ts';
 import { EXIT_ERROR, ExitCode } from '../main.ts';
 import { addFlags, commonFlags, defineFlag } from '../flags.ts';
 import type { CommandModule } from './index.ts';
@@ -54,7 +55,7 @@ export const scanFlags = {
   failOn: defineFlag({
     name: 'fail-on',
     description:
-      'exit with --exit-code when a failed check has this severity or higher (or the scan is partial)',
+      'exit with --exit-code when a failed check or an unapplied security fix has this severity or higher (or the scan is partial)',
     kind: 'string',
     choices: SEVERITIES,
     placeholder: 'severity',
@@ -67,7 +68,8 @@ export const scanFlags = {
   }),
   image: defineFlag({
     name: 'image',
-    description: 'store the scan, its findings and packages in the asset store under this AMI id',
+    description:
+      'store the scan, its findings and packages in the asset store under this AMI id (default for ami: sources: the AMI itself)',
     kind: 'string',
     placeholder: 'ami-id',
   }),
@@ -105,7 +107,26 @@ const ScanOptsSchema = Type.Object(
 );
 export type ScanOpts = Static<typeof ScanOptsSchema>;
 
-/** The exit code a finished scan earns: 2 when it failed, --exit-code when --fail-on is met, else 0. */
+/**
+ * The image could not be read at all (snapshots not shared, Marketplace, no KMS decrypt right): distinct
+ * from 0 (clean), 1 (threshold met) and 2 (error), whatever --fail-on and --exit-code say.
+ */
+export const EXIT_UNSCANNABLE = 3;
+
+// Advisory severities on the check scale: negligible never meets a threshold; unknown counts as low,
+// since nothing shows it is below.
+const VULN_RANK: Record<string, (typeof SEVERITIES)[number] | undefined> = {
+  critical: 'critical',
+  high: 'high',
+  medium: 'medium',
+  low: 'low',
+  unknown: 'low',
+};
+
+/**
+ * The exit code a finished scan earns: 2 when it failed, --exit-code when --fail-on is met (a failed
+ * control, or an unapplied security fix, at or above the threshold; or a partial scan), else 0.
+ */
 export function exitCodeFor(r: ScanResult, opts: Pick<ScanOpts, 'failOn' | 'exitCode'>): number {
   if (r.completeness === 'failed') return EXIT_ERROR;
   const failOn = opts.failOn ?? (opts.exitCode !== undefined ? 'low' : undefined);
@@ -113,10 +134,52 @@ export function exitCodeFor(r: ScanResult, opts: Pick<ScanOpts, 'failOn' | 'exit
   const code = opts.exitCode ?? 1;
   // A partial scan cannot show that nothing at the threshold failed.
   if (r.completeness === 'partial') return code;
-  const hit = r.controls.some(
-    (c) => c.verdict.status === 'fail' && severityRank(c.severity) >= severityRank(failOn),
-  );
-  return hit ? code : 0;
+  const atLeast = (s: string | undefined): boolean =>
+    s !== undefined && severityRank(s as (typeof SEVERITIES)[number]) >= severityRank(failOn);
+  const hit = r.controls.some((c) => c.verdict.status === 'fail' && atLeast(c.severity));
+  const missingFix =
+    r.vulns?.status === 'checked' &&
+    r.vulns.report.findings.some((f) => f.status === 'fixed' && atLeast(VULN_RANK[f.severity]));
+  return hit || missingFix ? code : 0;
+}
+
+/** The AMI id an `ami:` source names, else undefined. */
+export const amiOf = (source: string): string | undefined => /^ami:(ami-[0-9a-f]{8,17})$/.exec(source)?.[1];
+
+/** The reason of an AMW_SCAN_UNSCANNABLE error (its message is `<what>: unscannable: <reason>`). */
+export function unscannableReasonOf(err: unknown): string | undefined {
+  if (!(err instanceof AmwError) || err.code !== 'AMW_SCAN_UNSCANNABLE') return undefined;
+  const m = /^.*?: unscannable: ([\s\S]*)$/.exec(err.message);
+  return m?.[1] ?? err.message;
+}
+
+/** Stores (when a store is open) and reports an image that could not be read; returns the exit code. */
+async function reportUnscannable(
+  source: string,
+  imageId: string | undefined,
+  reason: string,
+  startedAt: Date,
+  opts: ScanOpts,
+  openStore: () => Promise<Store | undefined>,
+): Promise<number> {
+  const { UNSCANNABLE_REPORTS, unscannableLine } = await import('../../scan/report/unscannable.ts');
+  let scanId: string | undefined;
+  const store = imageId ? await openStore() : undefined;
+  if (store && imageId)
+    try {
+      const { writeUnscannable } = await import('../../scan/store/scan-store.ts');
+      scanId = await writeUnscannable(store, imageId, source, reason, startedAt);
+    } finally {
+      await store.close();
+    }
+  const u = { source, imageId, reason, startedAt: startedAt.toISOString(), ...(scanId ? { scanId } : {}) };
+  const text = UNSCANNABLE_REPORTS[opts.format]!(u);
+  if (opts.output) await writeFile(opts.output, text);
+  else process.stdout.write(text);
+  // The table already is that line; other formats (or a file) get it on stderr as well.
+  if (opts.format !== 'table' || opts.output) process.stderr.write(`${unscannableLine(u)}\n`);
+  if (scanId && !opts.quiet) process.stderr.write(`scan ${scanId} stored for ${imageId} in ${opts.db}\n`);
+  return EXIT_UNSCANNABLE;
 }
 
 async function runScan(source: string, raw: Record<string, unknown>, dbExplicit: boolean): Promise<void> {
@@ -124,19 +187,36 @@ async function runScan(source: string, raw: Record<string, unknown>, dbExplicit:
     const e = Value.Errors(ScanOptsSchema, raw).First();
     throw new AmwError('AMW_USAGE', `scan: ${e?.path.slice(1) ?? ''} ${e?.message ?? 'invalid options'}`);
   }
-  const opts = raw as ScanOpts;
+  const given = raw as ScanOpts;
+  const { storeMissing } = await import('../../vulns/scan-vulns.ts');
+  // An ami: scan is stored under its own AMI when a store is named (--db) or already exists;
+  // an explicit --image always stores, creating the store.
+  const ami = amiOf(source);
+  const implied = ami !== undefined && given.image === undefined && (dbExplicit || !storeMissing(given.db));
+  const opts: ScanOpts = implied ? { ...given, image: ami } : given;
   const { scanImage } = await import('../../scan/scan-image.ts');
   const { REPORTS } = await import('../../scan/report/index.ts');
-  let result = await scanImage(source, {
-    ...(opts.benchmark ? { benchmark: opts.benchmark } : {}),
-    ...(opts.level ? { level: Number(opts.level) as 1 | 2 } : {}),
-    checks: opts.checks,
-  });
+  const startedAt = new Date();
+  let result: ScanResult;
+  try {
+    result = await scanImage(source, {
+      ...(opts.benchmark ? { benchmark: opts.benchmark } : {}),
+      ...(opts.level ? { level: Number(opts.level) as 1 | 2 } : {}),
+      checks: opts.checks,
+    });
+  } catch (err) {
+    const reason = unscannableReasonOf(err);
+    if (reason === undefined) throw err;
+    const code = await reportUnscannable(source, opts.image ?? ami, reason, startedAt, opts, async () =>
+      opts.image !== undefined ? (await import('../../store/db.ts')).openStore(opts.db) : undefined,
+    );
+    throw new ExitCode(code);
+  }
   const wantVulns = opts.advisories === true || dbExplicit || opts.image !== undefined;
   const vulnMod = wantVulns ? await import('../../vulns/scan-vulns.ts') : undefined;
   // Opened once: the advisory match reads it and --image writes the scan and the match to it.
   const store =
-    vulnMod && (opts.image !== undefined || !vulnMod.storeMissing(opts.db))
+    vulnMod && (opts.image !== undefined || !storeMissing(opts.db))
       ? await (await import('../../store/db.ts')).openStore(opts.db)
       : undefined;
   try {
@@ -177,9 +257,10 @@ export const command: CommandModule = {
     const cmd = program
       .command('scan')
       .description(
-        'judge an image root (dir:PATH, file:DISK.img or a path) by CIS and hygiene checks, offline',
+        'judge an image by CIS and hygiene checks without launching it: a root tree (dir:PATH), a disk image (file:DISK.img), ' +
+          'an EBS snapshot (ebs:snap-...) or every EBS volume of an AMI (ami:ami-...); an image that cannot be read exits 3 (unscannable)',
       )
-      .argument('<source>', 'dir:PATH, file:DISK.img, or a path');
+      .argument('<source>', 'dir:PATH, file:DISK.img, ebs:snap-..., ami:ami-..., or a path');
     addFlags(cmd, ...Object.values(scanFlags), commonFlags.db, commonFlags.quiet);
     cmd.action((source: string, options: Record<string, unknown>, self: Command) =>
       runScan(source, options, self.getOptionValueSource('db') !== 'default'),
