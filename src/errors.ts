@@ -11,6 +11,8 @@ export const ERROR_CATALOG = {
   // simulator
   AMW_SEED_UNREADABLE: 'The estate seed file cannot be read or parsed.',
   AMW_SEED_INVALID: 'The estate seed file parsed but breaks the seed schema (the message names the path).',
+  AMW_SEED_CONTENT:
+    "A seed snapshot's contentTree cannot be built into a disk image (a missing tool names its Debian package).",
   // AWS access
   AMW_AWS_CREDENTIALS: 'AWS rejected the credentials, or none were found.',
   AMW_AWS_UNKNOWN_REGION: 'A configured region is not one the account can use.',

@@ -1,9 +1,11 @@
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import { AmwError } from '../errors.ts';
 import { accountCredentials, SIM_ROOT_CREDENTIALS } from './credentials.ts';
 import type { SimCredentials } from './credentials.ts';
 import { FaultInjector } from './faults.ts';
 import type { FaultOptions } from './faults.ts';
+import { buildSeedContents } from './seed/content-tree.ts';
 import { loadSeedFile, SeedIssue, seedIssueError } from './seed/load.ts';
 import type { LoadedSeed } from './seed/load.ts';
 import type { EstateSeed } from './seed/schema.ts';
@@ -51,9 +53,10 @@ export async function loadEstate(file: string): Promise<EstateState> {
   return estateFrom(loaded.seed, loaded);
 }
 
-function estateFrom(seed: EstateSeed, loaded: LoadedSeed | undefined): EstateState {
+async function estateFrom(seed: EstateSeed, loaded: LoadedSeed | undefined): Promise<EstateState> {
+  const contents = await buildSeedContents(seed, loaded ? dirname(loaded.file) : process.cwd());
   try {
-    return buildEstate(seed, loaded?.file);
+    return buildEstate(seed, loaded?.file, contents);
   } catch (err) {
     if (err instanceof SeedIssue) throw seedIssueError(err, loaded);
     throw err;
@@ -66,7 +69,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
       ? opts.seed
       : typeof opts.seed === 'string'
         ? await loadEstate(opts.seed)
-        : estateFrom(opts.seed, undefined);
+        : await estateFrom(opts.seed, undefined);
   if (opts.now) {
     const now = opts.now;
     state.now = () => now().getTime();

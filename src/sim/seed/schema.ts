@@ -97,6 +97,24 @@ export const SeedImage = closed({
   blockDevices: Opt(Type.Array(SeedBlockDevice)),
 });
 
+/** A disk image built from tree specs (src/sim/seed/content-tree.ts; docs/simulator.md). */
+export const SeedContentTree = closed({
+  /** Tree-spec YAML files (relative to the seed), merged left to right. */
+  trees: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+  /** Only this directory of the merged tree, as the filesystem's root (a /var volume). */
+  subtree: Opt(Type.String({ pattern: '^/[^\\s]+$' })),
+  /** Directories left empty: mount points of filesystems built from a `subtree`. */
+  omit: Opt(Type.Array(Type.String({ pattern: '^/[^\\s]+$' }))),
+  fs: Opt(Type.Literal('ext4')),
+  /** Filesystem size (default 64). */
+  sizeMiB: Opt(Type.Integer({ minimum: 8, maximum: 4096 })),
+  /** gpt (default): one Linux partition at 1 MiB; none: a bare filesystem. */
+  partitionTable: Opt(Type.Union([Type.Literal('gpt'), Type.Literal('none')])),
+  /** Filesystem UUID (what an fstab's UUID= names); default derived from the inputs. */
+  uuid: Opt(Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' })),
+  label: Opt(Type.String({ minLength: 1, maxLength: 16, pattern: '^[A-Za-z0-9_.-]+$' })),
+});
+
 export const SeedSnapshot = closed({
   id: SnapId,
   size: Type.Integer({ minimum: 1 }),
@@ -111,6 +129,8 @@ export const SeedSnapshot = closed({
   tags: Opt(Tags),
   /** A raw disk image file (path relative to the seed) that holds the snapshot's blocks. */
   content: Opt(Type.String()),
+  /** Or a disk image built from tree-spec files when the simulator starts (cached by its inputs). */
+  contentTree: Opt(SeedContentTree),
 });
 
 export const LaunchTemplateRef = closed({
@@ -304,6 +324,7 @@ export type SeedAccountT = Static<typeof SeedAccount>;
 export type SeedRegionT = Static<typeof SeedRegion>;
 export type SeedImageT = Static<typeof SeedImage>;
 export type SeedSnapshotT = Static<typeof SeedSnapshot>;
+export type SeedContentTreeT = Static<typeof SeedContentTree>;
 export type SeedInstanceT = Static<typeof SeedInstance>;
 export type SeedLaunchTemplateT = Static<typeof SeedLaunchTemplate>;
 export type SeedLaunchConfigurationT = Static<typeof SeedLaunchConfiguration>;

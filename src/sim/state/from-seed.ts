@@ -13,7 +13,12 @@ import type { LaunchPermission } from './types.ts';
  * cannot): unknown regions, duplicate ids, instances on undeclared images, ASG members that do
  * not exist. Each problem is a SeedIssue naming its path so the loader can give its line.
  */
-export function buildEstate(seed: EstateSeed, seedFile?: string): EstateState {
+export function buildEstate(
+  seed: EstateSeed,
+  seedFile?: string,
+  /** Disk images built from `contentTree`s (content-tree.ts), by snapshot id. */
+  builtContents: ReadonlyMap<string, string> = new Map(),
+): EstateState {
   const nowMs = Date.parse(seed.now);
   const date = (v: string) => resolveSeedDate(v, nowMs);
   const state = new EstateState([...seed.regions], () => nowMs);
@@ -89,6 +94,11 @@ export function buildEstate(seed: EstateSeed, seedFile?: string): EstateState {
 
     (rs.snapshots ?? []).forEach((s, i) => {
       unique(s.id, [...base, 'snapshots', i]);
+      if (s.content !== undefined && s.contentTree !== undefined)
+        throw new SeedIssue(
+          [...base, 'snapshots', i, 'contentTree'],
+          'a snapshot sets content or contentTree, not both',
+        );
       state.addSnapshot({
         id: s.id,
         region,
@@ -107,7 +117,7 @@ export function buildEstate(seed: EstateSeed, seedFile?: string): EstateState {
         tags: new Map(Object.entries(s.tags ?? {})),
         content:
           s.content === undefined
-            ? undefined
+            ? builtContents.get(s.id)
             : resolve(seedFile ? dirname(seedFile) : process.cwd(), s.content),
       });
     });

@@ -1,0 +1,224 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import {
+  chmod,
+  lstat,
+  lutimes,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  rename,
+  rm,
+  truncate,
+  writeFile,
+} from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { AmwError, messageOf } from '../../errors.ts';
+import type { EstateSeed, SeedContentTreeT } from './schema.ts';
+import { layOutTree, loadTreeSpec, mergeTrees, modeOf } from './tree-spec.ts';
+import type { TreeMeta, TreeSpec } from './tree-spec.ts';
+
+/** Bumped when the image layout changes, so cached images built by an older layout are not reused. */
+const LAYOUT_VERSION = 1;
+/** Every inode and the superblock get this time, so the same inputs give the same bytes. */
+const FIXED_TIME = new Date('2024-01-02T03:04:05Z');
+const GPT_LINUX = '0FC63DAF-8483-4772-8E79-3D69D8477DE4';
+const PATH = `${process.env['PATH'] ?? ''}:/usr/sbin:/sbin`;
+const run = promisify(execFile);
+
+const TOOLS: Record<string, string> = { mke2fs: 'e2fsprogs', debugfs: 'e2fsprogs', sfdisk: 'fdisk' };
+
+/** Where built images are kept: AMW_CACHE_DIR, else the user's cache directory. */
+export function contentCacheDir(): string {
+  const base =
+    process.env['AMW_CACHE_DIR'] ??
+    join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'amiwarden');
+  return join(base, 'sim-images');
+}
+
+function requireTool(tool: string, what: string): void {
+  const found = spawnSync('sh', ['-c', `command -v ${tool}`], { env: { ...process.env, PATH } }).status === 0;
+  if (!found)
+    throw new AmwError(
+      'AMW_SEED_CONTENT',
+      `${what}: ${tool} is not installed (Debian package ${TOOLS[tool]}; scripts/install-system-deps.sh installs it)`,
+    );
+}
+
+const under = (p: string, dir: string) => p === dir || p.startsWith(`${dir}/`);
+
+/** The part of the tree a filesystem holds: only `subtree` (re-rooted), without what `omit` names. */
+export function selectTree(spec: TreeSpec, subtree?: string, omit: readonly string[] = []): TreeSpec {
+  const keep = (p: string) =>
+    (subtree === undefined || under(p, subtree)) && !omit.some((o) => p.startsWith(`${o}/`));
+  const move = (p: string) => (subtree === undefined ? p : p.slice(subtree.length) || '/');
+  const pick = <V>(r: Readonly<Record<string, V>> | undefined) =>
+    Object.fromEntries(
+      Object.entries(r ?? {})
+        .filter(([p]) => keep(p))
+        .map(([p, v]) => [move(p), v]),
+    );
+  return {
+    files: pick(spec.files),
+    links: pick(spec.links),
+    meta: pick(spec.meta),
+    dirs: [...(spec.dirs ?? []).filter(keep).map(move), ...omit.filter(keep).map(move)],
+  };
+}
+
+function defaultUuid(key: string): string {
+  const h = key.slice(0, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Builds (or finds in the cache) the raw disk image a snapshot's `contentTree` describes and
+ * returns its path. The key hashes every input, so a changed tree builds a new image and an
+ * unchanged one is reused by the next simulator start.
+ */
+export async function buildContentTree(
+  ct: SeedContentTreeT,
+  seedDir: string,
+  what: string,
+  cacheDir = contentCacheDir(),
+): Promise<string> {
+  const loaded = await Promise.all(ct.trees.map((t) => loadTreeSpec(resolve(seedDir, t))));
+  const spec = selectTree(mergeTrees(...loaded.map((l) => l.spec)), ct.subtree, ct.omit);
+  const opts = { fs: ct.fs ?? 'ext4', sizeMiB: ct.sizeMiB ?? 64, table: ct.partitionTable ?? 'gpt' };
+  const key = createHash('sha256')
+    .update(JSON.stringify({ v: LAYOUT_VERSION, spec, opts, uuid: ct.uuid, label: ct.label }))
+    .digest('hex');
+  const out = join(cacheDir, `${key.slice(0, 32)}.img`);
+  if (existsSync(out)) return out;
+
+  for (const tool of ['mke2fs', 'debugfs', ...(opts.table === 'gpt' ? ['sfdisk'] : [])])
+    requireTool(tool, what);
+  await mkdir(cacheDir, { recursive: true });
+  const work = await mkdtemp(join(cacheDir, 'build-'));
+  try {
+    const tree = join(work, 'tree');
+    await mkdir(tree);
+    await chmod(tree, 0o755);
+    // Owners go into the filesystem with debugfs below, so the image is the same for any user.
+    await layOutTree(spec, tree, false);
+    await stampTimes(tree);
+    const fsImage = join(work, 'fs.img');
+    await truncate(await touch(fsImage), opts.sizeMiB * 1024 * 1024);
+    const uuid = ct.uuid ?? defaultUuid(key);
+    const env = { ...process.env, PATH, E2FSPROGS_FAKE_TIME: String(FIXED_TIME.getTime() / 1000) };
+    const mkfs = ['-q', '-F', '-t', 'ext4', '-U', uuid, '-E', `root_owner=0:0,hash_seed=${uuid}`, '-d', tree];
+    if (ct.label) mkfs.push('-L', ct.label);
+    await tool(what, 'mke2fs', [...mkfs, fsImage], env);
+    const cmds = join(work, 'debugfs.cmds');
+    await writeFile(cmds, (await ownershipCommands(tree, spec.meta ?? {})).join('\n') + '\n');
+    await tool(what, 'debugfs', ['-w', '-f', cmds, fsImage], env);
+    let image = fsImage;
+    if (opts.table === 'gpt') {
+      image = join(work, 'disk.img');
+      await truncate(await touch(image), (opts.sizeMiB + 2) * 1024 * 1024);
+      const disk = defaultUuid(createHash('sha256').update(`disk:${key}`).digest('hex'));
+      const part = defaultUuid(createHash('sha256').update(`part:${key}`).digest('hex'));
+      const script = [
+        'label: gpt',
+        `label-id: ${disk}`,
+        'unit: sectors',
+        `start=2048, size=${opts.sizeMiB * 2048}, type=${GPT_LINUX}, uuid=${part}, name="root"`,
+      ].join('\n');
+      await tool(what, 'sfdisk', ['-q', '--no-reread', '--no-tell-kernel', image], env, script + '\n');
+      await copySparse(fsImage, image, 1024 * 1024);
+    }
+    await rename(image, out);
+    return out;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function touch(path: string): Promise<string> {
+  await (await open(path, 'w')).close();
+  return path;
+}
+
+async function tool(what: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string) {
+  try {
+    const child = run(cmd, args, { env, maxBuffer: 16 * 1024 * 1024 });
+    if (input !== undefined) child.child.stdin?.end(input);
+    const { stderr } = await child;
+    // debugfs reports a failed command on stderr and still exits 0.
+    if (cmd === 'debugfs' && /: (File not found|Invalid|Couldn't|Bad)/i.test(stderr)) throw new Error(stderr);
+  } catch (err) {
+    const detail = (err as { stderr?: string }).stderr?.trim() || messageOf(err);
+    throw new AmwError(
+      'AMW_SEED_CONTENT',
+      `${what}: ${cmd} failed: ${detail.split('\n').slice(0, 3).join(' ')}`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
+/** debugfs commands giving every inode its tree-spec mode and owner (default root:root, 0755/0644). */
+async function ownershipCommands(root: string, meta: Readonly<Record<string, TreeMeta>>): Promise<string[]> {
+  const out: string[] = [];
+  const visit = async (path: string, host: string): Promise<void> => {
+    if (/[\s"\\]/.test(path))
+      throw new AmwError(
+        'AMW_SEED_CONTENT',
+        `tree path ${JSON.stringify(path)}: blanks and quotes are not supported`,
+      );
+    const st = await lstat(host);
+    const type = st.mode & 0o170000;
+    const m = meta[path];
+    const perms =
+      m?.mode !== undefined ? modeOf(m.mode) : type === 0o040000 ? 0o755 : type === 0o120000 ? 0o777 : 0o644;
+    out.push(`set_inode_field ${path} mode 0${(type | perms).toString(8)}`);
+    out.push(`set_inode_field ${path} uid ${m?.uid ?? 0}`);
+    out.push(`set_inode_field ${path} gid ${m?.gid ?? 0}`);
+    if (type === 0o040000) {
+      for (const name of (await readdir(host)).sort())
+        await visit(path === '/' ? `/${name}` : `${path}/${name}`, join(host, name));
+    }
+  };
+  await visit('/', root);
+  return out;
+}
+
+async function stampTimes(path: string): Promise<void> {
+  const st = await lstat(path);
+  if (st.isDirectory()) for (const name of await readdir(path)) await stampTimes(join(path, name));
+  await lutimes(path, FIXED_TIME, FIXED_TIME);
+}
+
+/** Copies `src` into `dest` at `offset`, skipping all-zero chunks so `dest` stays sparse. */
+async function copySparse(src: string, dest: string, offset: number): Promise<void> {
+  const from = await open(src, 'r');
+  const to = await open(dest, 'r+');
+  const buf = Buffer.alloc(1024 * 1024);
+  try {
+    for (let pos = 0; ; pos += buf.length) {
+      const { bytesRead } = await from.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      if (chunk.some((b) => b !== 0)) await to.write(chunk, 0, bytesRead, offset + pos);
+    }
+  } finally {
+    await from.close();
+    await to.close();
+  }
+}
+
+/** Builds every `contentTree` of a seed; returns the image path of each such snapshot by id. */
+export async function buildSeedContents(seed: EstateSeed, seedDir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const acct of seed.accounts)
+    for (const rs of Object.values(acct.regions ?? {}))
+      for (const s of rs.snapshots ?? [])
+        if (s.contentTree)
+          out.set(s.id, await buildContentTree(s.contentTree, seedDir, `snapshot ${s.id} contentTree`));
+  return out;
+}
