@@ -1,9 +1,9 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, ROOT, openEstate } from './harness.ts';
-import type { Estate } from './harness.ts';
+import { withCollectedEstate } from '../helpers/collected-estate.ts';
+import { FIXTURES, ROOT } from './harness.ts';
 
 const NOW = '2026-11-01T00:00:00Z';
 const EXAMPLES = join(FIXTURES, 'custodian');
@@ -31,30 +31,14 @@ const EXPECTED: Record<string, string[]> = {
   'ami-deregister-retired': [],
 };
 
-let estate: Estate;
 let out: string;
-before(async () => {
-  estate = await openEstate(join(ROOT, 'test/fixtures/seeds/small.yml'));
-  await estate.collect();
-  out = join(estate.dir, 'out');
-  const rc = await estate.cli(
-    'run',
-    '-p',
-    EXAMPLES,
-    '--db',
-    estate.db,
-    '--endpoint',
-    estate.sim.url,
-    '--now',
-    NOW,
-    '--dryrun',
-    '-s',
-    out,
-    '--quiet',
-  );
-  assert.equal(rc, 0);
+const estate = withCollectedEstate(join(ROOT, 'test/fixtures/seeds/small.yml'), {
+  now: NOW,
+  async setup(e) {
+    out = join(e.dir, 'out');
+    assert.equal(await e.run(EXAMPLES, '--dryrun', '-s', out), 0);
+  },
 });
-after(async () => estate.close());
 
 test(
   'the fixture copies are the shared examples, unchanged',

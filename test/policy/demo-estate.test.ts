@@ -1,9 +1,9 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, ROOT, openEstate } from './harness.ts';
-import type { Estate } from './harness.ts';
+import { withCollectedEstate } from '../helpers/collected-estate.ts';
+import { FIXTURES, ROOT } from './harness.ts';
 
 // Expectations written by hand from src/sim/seeds/demo.yml (now = 2026-11-01); ids abbreviated as
 // <account digit><region digit>-<n>: "21-06" is ami-02100000000000006.
@@ -116,30 +116,14 @@ const EXPECTED: Record<string, string[]> = {
   'ami-deregister-retired': [],
 };
 
-let estate: Estate;
 let out: string;
-before(async () => {
-  estate = await openEstate(join(ROOT, 'src/sim/seeds/demo.yml'));
-  await estate.collect();
-  out = join(estate.dir, 'out');
-  const rc = await estate.cli(
-    'run',
-    '-p',
-    join(FIXTURES, 'custodian'),
-    '--db',
-    estate.db,
-    '--endpoint',
-    estate.sim.url,
-    '--now',
-    '2026-11-01T00:00:00Z',
-    '--dryrun',
-    '-s',
-    out,
-    '--quiet',
-  );
-  assert.equal(rc, 0);
+withCollectedEstate(join(ROOT, 'src/sim/seeds/demo.yml'), {
+  now: '2026-11-01T00:00:00Z',
+  async setup(e) {
+    out = join(e.dir, 'out');
+    assert.equal(await e.run(join(FIXTURES, 'custodian'), '--dryrun', '-s', out), 0);
+  },
 });
-after(async () => estate.close());
 
 // Images used only through non-default versions (21-06 dev-web v1, 21-17 dev-batch v3, 21-18 dev-batch v2)
 // count as use: the collector reads every version of every launch template.

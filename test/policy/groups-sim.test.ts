@@ -1,37 +1,19 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { FIXTURES, ROOT, openEstate, spawnCli } from './harness.ts';
-import type { Estate } from './harness.ts';
+import { withCollectedEstate } from '../helpers/collected-estate.ts';
+import { FIXTURES, ROOT, spawnCli } from './harness.ts';
 
-let estate: Estate;
-before(async () => {
-  estate = await openEstate(join(ROOT, 'test/fixtures/seeds/small.yml'));
-  await estate.collect();
-});
-after(async () => estate.close());
+const NOW = '2026-11-01T00:00:00Z';
+const AGEOUT = join(FIXTURES, 'groups/ageout.yml');
+const GROUPS = ['--config', join(FIXTURES, 'groups/small-estate.yml')];
+
+const estate = withCollectedEstate(join(ROOT, 'test/fixtures/seeds/small.yml'), { now: NOW });
 
 test('one policy over three groups: enforce tags, notify records requests, report only lists', async () => {
   const out = join(estate.dir, 'out');
-  const rc = await estate.cli(
-    'run',
-    '-p',
-    join(FIXTURES, 'groups/ageout.yml'),
-    '--config',
-    join(FIXTURES, 'groups/small-estate.yml'),
-    '--db',
-    estate.db,
-    '--endpoint',
-    estate.sim.url,
-    '--now',
-    '2026-11-01T00:00:00Z',
-    '-s',
-    out,
-    '--quiet',
-  );
-  assert.equal(rc, 0);
+  assert.equal(await estate.run(AGEOUT, ...GROUPS, '-s', out), 0);
   const meta = JSON.parse(readFileSync(join(out, 'environment-ageout/metadata.json'), 'utf8')) as {
     groups: { name: string; mode: string; matched: number; outcomes: Record<string, number> }[];
   };
@@ -55,38 +37,14 @@ test('one policy over three groups: enforce tags, notify records requests, repor
     assert.equal(tag(id), 'older than 30 days', id);
   assert.equal(tag('ami-0d000000000000101'), undefined);
   assert.equal(tag('ami-0e000000000000001'), undefined);
-  const h = new Database(estate.db, { readonly: true });
-  try {
-    const n = h.prepare('select group_name, resource_id, action, status from policy_notifications').all();
-    assert.deepEqual(n, [
-      { group_name: 'stage', resource_id: 'ami-0d000000000000101', action: 'tag', status: 'pending' },
-    ]);
-  } finally {
-    h.close();
-  }
+  assert.deepEqual(estate.query('select group_name, resource_id, action, status from policy_notifications'), [
+    { group_name: 'stage', resource_id: 'ami-0d000000000000101', action: 'tag', status: 'pending' },
+  ]);
 });
 
 test('run --group limits the run to one group', async () => {
   const out = join(estate.dir, 'out-prod');
-  const rc = await estate.cli(
-    'run',
-    '-p',
-    join(FIXTURES, 'groups/ageout.yml'),
-    '--config',
-    join(FIXTURES, 'groups/small-estate.yml'),
-    '--group',
-    'prod',
-    '--db',
-    estate.db,
-    '--endpoint',
-    estate.sim.url,
-    '--now',
-    '2026-11-01T00:00:00Z',
-    '-s',
-    out,
-    '--quiet',
-  );
-  assert.equal(rc, 0);
+  assert.equal(await estate.run(AGEOUT, ...GROUPS, '--group', 'prod', '-s', out), 0);
   const meta = JSON.parse(readFileSync(join(out, 'environment-ageout/metadata.json'), 'utf8')) as {
     groups: { name: string }[];
   };
@@ -101,12 +59,9 @@ test('run --format json prints the summary and the matches for machines', () => 
     'run',
     '-p',
     join(FIXTURES, 'custodian/04-ami-cross-account.yml'),
-    '--db',
-    estate.db,
-    '--endpoint',
-    estate.sim.url,
+    ...estate.targetArgs,
     '--now',
-    '2026-11-01T00:00:00Z',
+    NOW,
     '--format',
     'json',
     '--dryrun',
@@ -126,33 +81,10 @@ test('run --format json prints the summary and the matches for machines', () => 
 });
 
 test('run --collect refreshes the inventory first', async () => {
-  const h = () => {
-    const db = new Database(estate.db, { readonly: true });
-    try {
-      return (db.prepare('select count(*) as n from collection_runs').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  };
-  const before = h();
-  const config = join(estate.dir, 'collect-all.yml');
-  writeFileSync(config, 'collect:\n  organizations: true\n');
-  const rc = await estate.cli(
-    'run',
-    '--config',
-    config,
-    '-p',
-    join(FIXTURES, 'custodian/03-ami-in-use.yml'),
-    '--collect',
-    '--db',
-    estate.db,
-    '--endpoint',
-    estate.sim.url,
-    '--now',
-    '2026-11-01T00:00:00Z',
-    '--dryrun',
-    '--quiet',
-  );
-  assert.equal(rc, 0);
-  assert.equal(h(), before + 1);
+  const runs = () => estate.query<{ n: number }>('select count(*) as n from collection_runs')[0]?.n;
+  const before = runs() ?? 0;
+  const config = estate.write('collect-all.yml', 'collect:\n  organizations: true\n');
+  const example = join(FIXTURES, 'custodian/03-ami-in-use.yml');
+  assert.equal(await estate.run(example, '--config', config, '--collect', '--dryrun'), 0);
+  assert.equal(runs(), before + 1);
 });

@@ -1,9 +1,9 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
-import { FIXTURES, openEstate } from './harness.ts';
-import type { Estate } from './harness.ts';
+import { readFileSync } from 'node:fs';
+import { withCollectedEstate } from '../helpers/collected-estate.ts';
+import { FIXTURES } from './harness.ts';
 
 const NOW = '2026-11-01T00:00:00Z';
 const NAIVE = `policies:
@@ -16,45 +16,19 @@ const NAIVE = `policies:
         delete-snapshots: true
 `;
 
-let estate: Estate;
-before(async () => {
-  estate = await openEstate(join(FIXTURES, 'estates/adversarial.yml'));
-  await estate.collect();
-});
-after(async () => estate.close());
-
-function policyFile(name: string, text: string): string {
-  const file = join(estate.dir, name);
-  writeFileSync(file, text);
-  return file;
-}
-
-const run = (file: string, ...extra: string[]) =>
-  estate.cli(
-    'run',
-    '-p',
-    file,
-    '--db',
-    estate.db,
-    '--endpoint',
-    estate.sim.url,
-    '--now',
-    NOW,
-    '--quiet',
-    ...extra,
-  );
+const estate = withCollectedEstate(join(FIXTURES, 'estates/adversarial.yml'), { now: NOW });
 
 const state = (id: string) => estate.sim.state.images.get(id)?.state ?? 'gone';
 
 test('the circuit breaker trips before any action: exit 2, every match audited, nothing changed', async () => {
-  const file = policyFile(
+  const file = estate.write(
     'breaker.yml',
     NAIVE.replace('    filters:', '    max-resources: 2\n    filters:').replace(
       'naive-deregister',
       'breaker',
     ),
   );
-  assert.equal(await run(file), 2);
+  assert.equal(await estate.run(file), 2);
   const rows = estate.audit('breaker');
   assert.equal(rows.length, 9);
   assert.ok(rows.every((r) => r.outcome === 'skipped' && /^circuit breaker: 9 of 10/.test(r.reason)));
@@ -62,8 +36,8 @@ test('the circuit breaker trips before any action: exit 2, every match audited, 
 });
 
 test('a naive deregister policy on the adversarial estate harms nothing in use', async () => {
-  const file = policyFile('naive.yml', NAIVE);
-  await run(file);
+  const file = estate.write('naive.yml', NAIVE);
+  await estate.run(file);
   const rows = estate.audit('naive-deregister');
   const byId = new Map(rows.filter((r) => r.action === 'deregister').map((r) => [r.resourceId, r]));
   const expectSkip: [string, RegExp][] = [
@@ -103,9 +77,9 @@ test('a naive deregister policy on the adversarial estate harms nothing in use',
 
 test('re-running after a fresh collection is idempotent: no action is taken twice', async () => {
   await estate.collect();
-  const file = policyFile('naive.yml', NAIVE);
+  const file = estate.write('naive.yml', NAIVE);
   const before = estate.audit('naive-deregister').length;
-  await run(file);
+  await estate.run(file);
   const second = estate.audit('naive-deregister').slice(before);
   assert.equal(second.filter((r) => r.action === 'deregister').length, 7);
   assert.ok(
@@ -117,8 +91,7 @@ test('re-running after a fresh collection is idempotent: no action is taken twic
 test('unused: a template no ASG uses counts as use, a terminated instance does not (deliberate differences)', async () => {
   const out = join(estate.dir, 'out-unused');
   const example = join(FIXTURES, 'custodian/03-ami-in-use.yml');
-  assert.equal(await run(example, '-s', out), 0);
-  const { readFileSync } = await import('node:fs');
+  assert.equal(await estate.run(example, '-s', out), 0);
   const ids = (
     JSON.parse(readFileSync(join(out, 'ami-in-use/resources.json'), 'utf8')) as { ImageId: string }[]
   ).map((r) => r.ImageId);

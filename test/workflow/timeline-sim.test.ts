@@ -2,19 +2,16 @@
 // clock (--now): open -> notified -> escalated -> remediated, a fix that resolves and closes
 // its ticket, and a guardrail that keeps an image in use. Expectations come from
 // test/fixtures/workflow/estate.yml.
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { main } from '../../src/cli/main.ts';
-import { credentialsOf, SIM_ROOT_CREDENTIALS, startSimulator } from '../../src/sim/index.ts';
-import type { RunningSimulator } from '../../src/sim/index.ts';
+import { credentialsOf } from '../../src/sim/index.ts';
 import { openStore } from '../../src/store/db.ts';
 import { workflowStore } from '../../src/workflow/store/open.ts';
 import { requireViolation, transitionsOf, violationId } from '../../src/workflow/store/violations.ts';
 import { stepsOf } from '../../src/workflow/reports.ts';
+import { withCollectedEstate } from '../helpers/collected-estate.ts';
 import { startJira } from './jira-receiver.ts';
 import type { JiraReceiver } from './jira-receiver.ts';
 import { startHttpReceiver, startSmtp } from './receivers.ts';
@@ -25,61 +22,38 @@ const DEV = '300000000002';
 const [A1, A2, A3] = ['ami-0f00000000000f001', 'ami-0f00000000000f002', 'ami-0f00000000000f003'];
 const vid = (image: string) => violationId('expired-images', DEV, 'us-east-1', image);
 
-let sim: RunningSimulator;
-let dir: string;
-let db: string;
 let config: string;
 let teamA: HttpReceiver;
 let security: HttpReceiver;
 let smtp: SmtpReceiver;
 let jira: JiraReceiver;
 
-const cli = (...args: string[]) => {
-  process.exitCode = undefined;
-  return main(['node', 'amiwarden', ...args]);
-};
 const tick = (now: string) =>
-  cli(
+  estate.cli(
     'workflow',
     'tick',
     '-p',
     join(FIX, 'expired-images.yml'),
-    '--db',
-    db,
+    ...estate.targetArgs,
     '--config',
     config,
-    '--endpoint',
-    sim.url,
     '--now',
     now,
     '--quiet',
   );
-const collect = async () =>
-  assert.equal(await cli('collect', '--db', db, '--endpoint', sim.url, '--organizations', '--quiet'), 0);
 
-before(async () => {
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: SIM_ROOT_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: SIM_ROOT_CREDENTIALS.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
-  sim = await startSimulator({ seed: join(FIX, 'estate.yml'), port: 0 });
+async function setup(): Promise<void> {
   [teamA, security, smtp, jira] = await Promise.all([
     startHttpReceiver(),
     startHttpReceiver(),
     startSmtp(),
     startJira(`Basic ${Buffer.from('bot@example.com:timeline-jira-token').toString('base64')}`),
   ]);
-  dir = mkdtempSync(join(tmpdir(), 'amw-wf-sim-'));
-  db = join(dir, 'amiwarden.db');
-  config = join(dir, 'amiwarden.yml');
   process.env.AMW_TL_SLACK_TEAM_A = `${teamA.url}/hooks/team-a`;
   process.env.AMW_TL_SLACK_SECURITY = `${security.url}/hooks/security`;
-  const tokenFile = join(dir, 'jira-token');
-  writeFileSync(tokenFile, 'timeline-jira-token\n');
-  writeFileSync(
-    config,
+  const tokenFile = estate.write('jira-token', 'timeline-jira-token\n');
+  config = estate.write(
+    'amiwarden.yml',
     `groups:
   dev:
     mode: enforce
@@ -105,16 +79,16 @@ workflow:
         - { id: remediate, day: 14, do: remediate }
 `,
   );
-  await collect();
-});
+}
+
+const estate = withCollectedEstate(join(FIX, 'estate.yml'), { setup });
 
 after(async () => {
-  await Promise.all([sim.close(), teamA.close(), security.close(), smtp.close(), jira.close()]);
-  rmSync(dir, { recursive: true, force: true });
+  await Promise.all([teamA.close(), security.close(), smtp.close(), jira.close()]);
 });
 
 async function violation(image: string) {
-  const store = await openStore(db);
+  const store = await openStore(estate.db);
   try {
     const wdb = await workflowStore(store);
     const v = await requireViolation(wdb, vid(image));
@@ -143,22 +117,26 @@ test('from open to remediated against the simulator, one message per step', asyn
   assert.ok(jira.issues.every((i) => i.comments.length === 1 && i.status === 'To Do'));
 
   // Day 9: the owner fixes ami-...002 in AWS; after the next collection its violation resolves.
-  const ec2 = new EC2Client(sim.clientConfig('us-east-1', credentialsOf(sim.state, DEV)));
+  const ec2 = new EC2Client(estate.sim.clientConfig('us-east-1', credentialsOf(estate.sim.state, DEV)));
   await ec2.send(new CreateTagsCommand({ Resources: [A2], Tags: [{ Key: 'lifecycle', Value: 'current' }] }));
   ec2.destroy();
-  await collect();
+  await estate.collect();
   assert.equal(await tick('2026-11-10T10:00:00Z'), 0);
   assert.equal((await violation(A2)).v.state, 'resolved');
   const t2 = jira.issues.find((i) => i.fields.labels.some((l) => l.startsWith(`amiwarden-${vid(A2)}`)))!;
   assert.equal(t2.status, 'Done', 'the fixed image closes its ticket');
 
   // Day 14: remediation runs the policy's deregister through the engine's guardrails.
-  sim.resetCallCounts();
+  estate.sim.resetCallCounts();
   for (let i = 0; i < 5; i++) await tick(`2026-11-15T10:0${i}:00Z`);
-  assert.equal(sim.callCounts()['ec2:DeregisterImage'], 1, 'deregistered once, and only the unused image');
-  const gone = sim.state.images.get(A1);
+  assert.equal(
+    estate.sim.callCounts()['ec2:DeregisterImage'],
+    1,
+    'deregistered once, and only the unused image',
+  );
+  const gone = estate.sim.state.images.get(A1);
   assert.ok(gone === undefined || gone.state === 'deregistered', `ami 1 is ${gone?.state}`);
-  assert.notEqual(sim.state.images.get(A3)?.state, 'deregistered');
+  assert.notEqual(estate.sim.state.images.get(A3)?.state, 'deregistered');
   const a1 = await violation(A1);
   assert.equal(a1.v.state, 'remediated');
   assert.deepEqual(
@@ -190,7 +168,7 @@ test('violations lists them and waive records who, why and until when', async ()
   const log = console.log;
   console.log = (s: unknown) => lines.push(String(s));
   try {
-    assert.equal(await cli('violations', '--db', db, '-f', 'json'), 0);
+    assert.equal(await estate.cli('violations', '--db', estate.db, '-f', 'json'), 0);
     const all = JSON.parse(lines.join('\n')) as { resourceId: string; state: string }[];
     assert.deepEqual(all.map((v) => [v.resourceId, v.state]).sort(), [
       [A1, 'remediated'],
@@ -199,11 +177,11 @@ test('violations lists them and waive records who, why and until when', async ()
     ]);
     lines.length = 0;
     assert.equal(
-      await cli(
+      await estate.cli(
         'waive',
         A3,
         '--db',
-        db,
+        estate.db,
         '--reason',
         'vendor image, replacement in Q1',
         '--who',
@@ -216,7 +194,11 @@ test('violations lists them and waive records who, why and until when', async ()
       0,
     );
     assert.match(lines.join('\n'), /waived by bob until 2026-12-16T00:00:00.000Z/);
-    assert.equal(await cli('waive', A3, '--db', db, '--reason', 'x'), 2, '--expires is required');
+    assert.equal(
+      await estate.cli('waive', A3, '--db', estate.db, '--reason', 'x'),
+      2,
+      '--expires is required',
+    );
   } finally {
     console.log = log;
   }
