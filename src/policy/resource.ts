@@ -52,8 +52,10 @@ export interface AmiRecord {
 
 export interface ScanSummary {
   scannedAt: string;
-  /** False for partial or failed scans: those are never clean. */
+  /** False for partial, failed and unscannable scans: those are never clean. */
   complete: boolean;
+  /** Why the image could not be read at all, when its latest scan is `unscannable` (no verdicts then). */
+  unscannable?: string;
   /** Failed CIS controls by level ('1', '2'). */
   cisFailures: Record<string, number>;
   hygieneFindings: number;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { loadCheckSet } from '../scan/checks/loader.ts';
+import { unscannableReason } from '../scan/store/scan-store.ts';
 import type { ScanTables } from '../scan/store/scan-tables.ts';
 import type { VulnScanTables } from '../vulns/scan-results.ts';
 import { loadUpdateFacts } from '../vulns/policy-facts.ts';
@@ -18,12 +19,13 @@ function controlLevels(): Map<string, '1' | '2'> {
 /**
  * The latest stored scan of each image, reduced to what the `scan` filter asks: failed CIS
  * controls by level, failed hygiene controls, and the stored advisory match (unknown when the scan
- * was not matched or had no advisory data); a partial or failed scan is never reported complete.
+ * was not matched or had no advisory data); a partial, failed or unscannable scan is never reported
+ * complete, and an unscannable one carries its reason.
  */
 export async function latestScans(db: Kysely<ScanTables>): Promise<Map<string, ScanSummary>> {
   const scans = await db
     .selectFrom('scans')
-    .select(['scan_id', 'image_id', 'started_at', 'completeness'])
+    .select(['scan_id', 'image_id', 'started_at', 'completeness', 'gaps'])
     .orderBy('started_at')
     .execute();
   const latest = new Map<string, (typeof scans)[number]>();
@@ -40,7 +42,9 @@ export async function latestScans(db: Kysely<ScanTables>): Promise<Map<string, S
   const out = new Map<string, ScanSummary>();
   for (const s of latest.values()) {
     const u = updates.get(s.scan_id);
+    const unscannable = unscannableReason(s);
     out.set(s.image_id, {
+      ...(unscannable !== undefined ? { unscannable } : {}),
       scannedAt: s.started_at,
       complete: s.completeness === 'complete',
       cisFailures: {},

@@ -14,6 +14,7 @@ export default defineFilter({
           Type.Literal('clean'),
           Type.Literal('not-scanned'),
           Type.Literal('updates-not-checked'),
+          Type.Literal('unscannable'),
         ]),
       ),
       'cis-level': Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])),
@@ -31,7 +32,10 @@ export default defineFilter({
       "Reads the image's latest stored scan. `status: failing` (default) matches when CIS failures (at " +
       '`cis-level`, both levels by default), hygiene findings or missing security updates reach their ' +
       'minimum (1 each unless set); `clean` matches complete scans with none; `not-scanned` matches images never ' +
-      'scanned; `updates-not-checked` matches scans whose packages were never matched against advisory data. ' +
+      'scanned; `updates-not-checked` matches scans whose packages were never matched against advisory data; ' +
+      '`unscannable` matches images whose latest scan could not read the image (snapshots not shared, Marketplace, ' +
+      'no KMS decrypt right) and annotates the reason. An unscannable image is never clean, never failing (nothing ' +
+      'was checked), not `not-scanned` and not `updates-not-checked`: only `unscannable` selects it. ' +
       '`missing-security-updates` (`severity`, `older-than-days`, `min`) matches unapplied security fixes from the ' +
       'stored advisory match. An image without a scan, or without advisory data for this criterion, is never clean ' +
       'and never failing; matches carry `amw:scan`.',
@@ -54,6 +58,13 @@ export default defineFilter({
         return status === 'not-scanned';
       }
       if (status === 'not-scanned') return false;
+      // Nothing of the image was read: no verdict to be clean or failing by, only the reason.
+      if (scan.unscannable !== undefined) {
+        if (status !== 'unscannable') return false;
+        ctx.annotate(img, 'amw:scan', { scannedAt: scan.scannedAt, unscannable: scan.unscannable });
+        return true;
+      }
+      if (status === 'unscannable') return false;
       const updates = scan.securityUpdates;
       if (status === 'updates-not-checked') {
         if (updates?.checked) return false;
