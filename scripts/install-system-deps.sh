@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the full test suite uses (real PostgreSQL, filesystem tools to
-# build disk images, debootstrap, chromium for the dashboard tests). Idempotent and quiet when
+# build disk images, qemu-img to convert them to qcow2/VMDK, debootstrap, chromium for the
+# dashboard tests). Idempotent and quiet when
 # everything is present; without root or apt it says what is missing and carries on, and the
 # tests that need a missing tool skip loudly.
 set -u
@@ -14,6 +15,7 @@ have chromium /usr/bin/chromium || need+=(chromium)
 have pvcreate /usr/sbin/pvcreate || need+=(lvm2)
 [ -x /usr/bin/time ] || need+=(time)
 have xz /usr/bin/xz || need+=(xz-utils)
+have qemu-img /usr/bin/qemu-img || need+=(qemu-utils)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

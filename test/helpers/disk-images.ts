@@ -12,6 +12,25 @@ export function diskToolsMissing(): string | undefined {
   return undefined;
 }
 
+/** Why qcow2/VMDK tests must skip here (no qemu-img), or undefined when they can run. */
+export function qemuImgMissing(): string | undefined {
+  if (spawnSync('sh', ['-c', 'command -v qemu-img']).status === 0) return undefined;
+  return 'qemu-img is not installed (Debian qemu-utils; scripts/install-system-deps.sh installs it)';
+}
+
+/** `qemu-img convert` of a raw image, with `-c` and `-o` options as given. */
+export function convertImage(
+  raw: string,
+  out: string,
+  format: 'qcow2' | 'vmdk',
+  o: { compress?: boolean; options?: string } = {},
+): void {
+  const args = ['convert', '-f', 'raw', '-O', format];
+  if (o.compress) args.push('-c');
+  if (o.options) args.push('-o', o.options);
+  execFileSync('qemu-img', [...args, raw, out], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
 const PATH = `${process.env['PATH'] ?? ''}:/usr/sbin:/sbin`;
 // mkfs.xfs refuses filesystems under 300 MB unless it believes it runs inside a test harness.
 const XFS_ENV = { ...process.env, PATH, TEST_DIR: '1', TEST_DEV: '1', QA_CHECK_FS: '1' };
@@ -192,3 +211,26 @@ export const GPT_EFI = 'C12A7328-F81F-11D2-BA4B-00A0C93EC93B';
 export const GPT_LVM = 'E6D6D379-F507-44C2-A23C-238F2A3DF928';
 
 export const toolVersions = (): string => run('mke2fs', ['-V']).split('\n')[0] ?? '';
+
+/**
+ * Rewrites a qemu streamOptimized VMDK into the layout a streaming writer (VMware, ovftool)
+ * produces: the header's grain directory offset says "at the end", and a footer marker, a footer
+ * (the header with the real offset) and an end-of-stream marker close the file.
+ */
+export async function vmdkGdAtEnd(path: string): Promise<void> {
+  const fh = await open(path, 'r+');
+  try {
+    const header = Buffer.alloc(512);
+    await fh.read(header, 0, 512, 0);
+    const { size } = await fh.stat();
+    const tail = Buffer.alloc(1536);
+    tail.writeBigUInt64LE(1n, 0); // the footer marker: one sector of metadata follows
+    tail.writeUInt32LE(3, 12); // type footer
+    header.copy(tail, 512);
+    await fh.write(tail, 0, tail.length, size);
+    const atEnd = Buffer.alloc(8, 0xff);
+    await fh.write(atEnd, 0, 8, 56);
+  } finally {
+    await fh.close();
+  }
+}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diskToolsMissing } from './disk-images.ts';
+import { diskToolsMissing, qemuImgMissing } from './disk-images.ts';
 import type { Variant } from './disk-variants.ts';
 import { buildVariant } from './disk-variants.ts';
 import { MANY_FILES, describeHostTree, describeVfsTree } from './fixture-disk-tree.ts';
@@ -58,3 +58,6 @@ export function checkVariants(variants: readonly Variant[]): void {
     });
   }
 }
+
+/** qcow2/VMDK tests need the disk tools and qemu-img. */
+export const imageFormatSkip = diskSkip ?? qemuImgMissing();

@@ -20,6 +20,8 @@ export interface FileSource {
   readonly size: number;
   readonly fileSize: number;
   readonly format: DiskFileFormat;
+  /** `file:PATH`, with the format when it is not raw: `file:disk.qcow2 (qcow2)`. */
+  readonly label: string;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function openFileSource(spec: string): Promise<FileSource> {
       size: disk.size,
       fileSize: file.size,
       format,
+      label: disk.label,
       close: () => cached!.close(),
     };
   } catch (err) {
