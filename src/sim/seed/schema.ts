@@ -242,6 +242,41 @@ export const SeedAllowedImages = closed({
   ),
 });
 
+/** Operations a KMS grant may allow (the subset the simulator models). */
+export const KmsGrantOperations = [
+  'Decrypt',
+  'Encrypt',
+  'GenerateDataKey',
+  'GenerateDataKeyWithoutPlaintext',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'CreateGrant',
+  'RetireGrant',
+  'DescribeKey',
+] as const;
+
+/** A KMS key of the account in this region; its ARN is arn:aws:kms:<region>:<account>:key/<id>. */
+export const SeedKmsKey = closed({
+  id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }),
+  description: Opt(Type.String()),
+  created: Opt(SeedDate),
+  state: Opt(
+    Type.Union([Type.Literal('Enabled'), Type.Literal('Disabled'), Type.Literal('PendingDeletion')]),
+  ),
+  /** AWS managed keys (aws/ebs) cannot be shared: their policy names only their own account. */
+  manager: Opt(Type.Union([Type.Literal('CUSTOMER'), Type.Literal('AWS')])),
+  /** Other accounts the key policy lets use the key (every operation a grant can allow). */
+  policyAccounts: Opt(Type.Array(AccountId)),
+  grants: Opt(
+    Type.Array(
+      closed({
+        grantee: AccountId,
+        operations: Type.Array(Type.Union(KmsGrantOperations.map((o) => Type.Literal(o))), { minItems: 1 }),
+      }),
+    ),
+  ),
+});
+
 export const SeedRegion = closed({
   blockPublicAccess: Opt(Type.Union([Type.Literal('block-new-sharing'), Type.Literal('unblocked')])),
   snapshotBlockPublicAccess: Opt(
@@ -259,6 +294,7 @@ export const SeedRegion = closed({
   launchConfigurations: Opt(Type.Array(SeedLaunchConfiguration)),
   autoScalingGroups: Opt(Type.Array(SeedAutoScalingGroup)),
   ssmParameters: Opt(Type.Array(SeedSsmParameter)),
+  kmsKeys: Opt(Type.Array(SeedKmsKey)),
 });
 
 export const SeedRole = closed({
@@ -330,5 +366,6 @@ export type SeedLaunchTemplateT = Static<typeof SeedLaunchTemplate>;
 export type SeedLaunchConfigurationT = Static<typeof SeedLaunchConfiguration>;
 export type SeedAutoScalingGroupT = Static<typeof SeedAutoScalingGroup>;
 export type SeedSsmParameterT = Static<typeof SeedSsmParameter>;
+export type SeedKmsKeyT = Static<typeof SeedKmsKey>;
 export type SeedLaunchPermissionT = Static<typeof SeedLaunchPermission>;
 export type LaunchTemplateRefT = Static<typeof LaunchTemplateRef>;

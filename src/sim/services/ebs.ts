@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApiError, withReason } from '../protocol/errors.ts';
 import type { SnapshotRec } from '../state/types.ts';
 import { BLOCK_SIZE, readBlock, writtenBlocks } from './ebs-blocks.ts';
+import { mayUse, unusableState } from './kms-access.ts';
 import type { Ctx, RestReply, RestRequest, RestRoute, ServiceDef } from './types.ts';
 
 const SNAP_RE = /^snap-[0-9a-f]+$/;
@@ -43,7 +44,38 @@ function snapshotFor(ctx: Ctx, id: string): SnapshotRec {
     );
   if (s.state !== 'completed')
     throw err('ValidationException', 400, 'INVALID_SNAPSHOT_ID', `The snapshot ${id} is not completed.`);
+  if (s.encrypted && s.kmsKeyId) checkKey(ctx, s.kmsKeyId, id);
   return s;
+}
+
+/**
+ * Reading an encrypted snapshot needs the right to decrypt with its KMS key; EBS reports KMS's
+ * refusal as its own AccessDeniedException with the DEPENDENCY_ACCESS_DENIED reason.
+ */
+function checkKey(ctx: Ctx, arn: string, id: string): void {
+  const key = ctx.state.kmsKeys.get(arn);
+  if (!key)
+    throw err(
+      'ResourceNotFoundException',
+      404,
+      'DEPENDENCY_RESOURCE_NOT_FOUND',
+      `The KMS key ${arn} of snapshot ${id} does not exist.`,
+    );
+  if (!mayUse(key, ctx.caller.accountId, 'Decrypt'))
+    throw err(
+      'AccessDeniedException',
+      403,
+      'DEPENDENCY_ACCESS_DENIED',
+      `You are not authorized to use the KMS key ${arn} to decrypt snapshot ${id}.`,
+    );
+  const unusable = unusableState(key);
+  if (unusable)
+    throw err(
+      'AccessDeniedException',
+      403,
+      'DEPENDENCY_ACCESS_DENIED',
+      `The KMS key ${arn} of snapshot ${id} cannot be used: ${unusable.message}`,
+    );
 }
 
 /** Block tokens bind a snapshot and an index; they need no server state. */

@@ -4,6 +4,7 @@ import type {
   AutoScalingGroupRec,
   ImageRec,
   InstanceRec,
+  KmsKeyRec,
   LaunchConfigurationRec,
   LaunchTemplateRec,
   OrganizationRec,
@@ -51,6 +52,8 @@ export class EstateState {
   readonly autoScalingGroups = new Map<string, Map<string, AutoScalingGroupRec>>();
   readonly ssmParameters = new Map<string, Map<string, SsmParameterRec>>();
   readonly publicParameters = new Map<string, Map<string, SsmParameterRec>>();
+  /** KMS keys by ARN. */
+  readonly kmsKeys = new Map<string, KmsKeyRec>();
   private readonly settings = new Map<string, RegionSettings>();
   private readonly imagesByOwner = new Map<string, Set<string>>();
   private readonly publicImages = new Map<string, Set<string>>();
@@ -156,6 +159,7 @@ export class EstateState {
   // ---- snapshots
   addSnapshot(snap: SnapshotRec): void {
     this.snapshots.set(snap.id, snap);
+    if (snap.kmsKeyId) this.implicitKey(snap.kmsKeyId, snap.created);
     addTo(this.snapshotsByOwner, key(snap.ownerId, snap.region), snap.id);
     if (snap.createVolumePermissions.length > 0) addTo(this.sharedSnapshots, snap.region, snap.id);
   }
@@ -171,6 +175,33 @@ export class EstateState {
   }
   sharedSnapshotIds(region: string): ReadonlySet<string> {
     return this.sharedSnapshots.get(region) ?? new Set();
+  }
+
+  // ---- KMS keys
+  addKmsKey(key: KmsKeyRec): void {
+    this.kmsKeys.set(key.arn, key);
+  }
+
+  /**
+   * A key ARN a snapshot names without the seed declaring the key still exists, with the default
+   * key policy (its own account only), so EBS and KMS agree about it. Declared keys replace it.
+   */
+  private implicitKey(arn: string, created: number): void {
+    const m = /^arn:aws:kms:([a-z0-9-]+):([0-9]{12}):key\/(.+)$/.exec(arn);
+    if (!m || this.kmsKeys.has(arn)) return;
+    const [, region, ownerId, id] = m as unknown as [string, string, string, string];
+    this.kmsKeys.set(arn, {
+      id,
+      arn,
+      region,
+      ownerId,
+      description: '',
+      created,
+      state: 'Enabled',
+      manager: 'CUSTOMER',
+      policyAccounts: [],
+      grants: [],
+    });
   }
 
   // ---- instances, templates, ASGs, launch configurations, parameters

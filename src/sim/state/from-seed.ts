@@ -6,6 +6,7 @@ import { EstateState } from './estate.ts';
 import { imageRec } from './seed-image.ts';
 import type { Path, SeedBuildContext } from './seed-image.ts';
 import { accountRec, ltRef, ssmRec } from './seed-records.ts';
+import { loadKmsKeys } from './seed-kms.ts';
 import type { LaunchPermission } from './types.ts';
 
 /**
@@ -82,6 +83,7 @@ export function buildEstate(
   for (const [region, params] of Object.entries(seed.publicParameters ?? {})) {
     params.forEach((p) => state.addSsmParameter(undefined, region, ssmRec(p, date, nowMs)));
   }
+  loadKmsKeys(seed, state, date);
   return state;
 
   function loadRegion(acct: SeedAccountT, region: string, rs: SeedRegionT, base: Path): void {

@@ -194,3 +194,38 @@ export interface Caller {
   /** Set for AssumeRole sessions. */
   role?: { name: string; session: string };
 }
+
+export type KmsKeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
+export type KmsOperation =
+  | 'Decrypt'
+  | 'Encrypt'
+  | 'GenerateDataKey'
+  | 'GenerateDataKeyWithoutPlaintext'
+  | 'ReEncryptFrom'
+  | 'ReEncryptTo'
+  | 'CreateGrant'
+  | 'RetireGrant'
+  | 'DescribeKey';
+
+export interface KmsGrantRec {
+  grantId: string;
+  /** The grantee account (a grant to its root principal). */
+  grantee: string;
+  operations: KmsOperation[];
+}
+
+/** A symmetric KMS key. Who may use it: its own account, the key policy's accounts, grantees. */
+export interface KmsKeyRec {
+  id: string;
+  arn: string;
+  region: string;
+  ownerId: string;
+  description: string;
+  created: number;
+  state: KmsKeyState;
+  manager: 'CUSTOMER' | 'AWS';
+  policyAccounts: string[];
+  grants: KmsGrantRec[];
+  /** When PendingDeletion: the scheduled deletion time. */
+  deletionDate?: number;
+}
