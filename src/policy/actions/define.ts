@@ -1,4 +1,5 @@
-import type { Static, TObject } from '@sinclair/typebox';
+import type { TObject } from '@sinclair/typebox';
+import type { PluginDef } from '../registry.ts';
 import type { Outcome } from '../audit.ts';
 import type { ImageEffects } from '../effects.ts';
 import type { Inventory } from '../inventory.ts';
@@ -23,24 +24,13 @@ export interface ActionContext {
   notify(payload: Record<string, unknown>): Promise<void>;
 }
 
-export interface ActionDocs {
-  readonly summary: string;
-  readonly example: string;
-  readonly differences?: string;
-}
+export type ActionFn = (img: PolicyImage, ctx: ActionContext) => Promise<ActionResult>;
 
-export interface ActionDef<S extends TObject = TObject> {
-  readonly type: string;
-  readonly aliases?: readonly string[];
-  readonly origin: 'custodian' | 'amiwarden';
-  readonly schema: S;
-  readonly permissions: readonly string[];
+export interface ActionDef<S extends TObject = TObject> extends PluginDef<S, ActionFn> {
   /** in-use: skipped for an image anything in the organisation uses (or may use) unless allow-in-use. */
   readonly guard: 'none' | 'in-use';
   /** Runs in groups whose mode is `notify` (only the notify action does). */
   readonly notifies?: boolean;
-  readonly docs: ActionDocs;
-  compile(opts: Static<S>): (img: PolicyImage, ctx: ActionContext) => Promise<ActionResult>;
 }
 
 export function defineAction<S extends TObject>(def: ActionDef<S>): ActionDef<S> {

@@ -1,9 +1,8 @@
+import type { PluginIndex } from '../registry.ts';
 import type { ActionDef } from './define.ts';
 
-type Loader = () => Promise<{ default: ActionDef }>;
-
 // Sorted by type; aliases (mark, unmark, untag) live in the action's own definition.
-export const ACTIONS: Readonly<Record<string, Loader>> = {
+export const ACTIONS: PluginIndex<ActionDef> = {
   deregister: () => import('./deregister.ts'),
   'deregistration-protection': () => import('./deregistration-protection.ts'),
   disable: () => import('./disable.ts'),

@@ -1,4 +1,5 @@
-import type { Static, TObject } from '@sinclair/typebox';
+import type { TObject } from '@sinclair/typebox';
+import type { PluginDef } from '../registry.ts';
 import type { AmiRecord, PolicyImage } from '../resource.ts';
 import type { Inventory } from '../inventory.ts';
 
@@ -12,26 +13,9 @@ export interface EvalContext {
 
 export type FilterFn = (img: PolicyImage, ctx: EvalContext) => boolean;
 
-export interface FilterDocs {
-  readonly summary: string;
-  /** A whole policy file in YAML; a meta-test loads and runs every one. */
-  readonly example: string;
-  /** Where amiwarden deliberately differs from Cloud Custodian. */
-  readonly differences?: string;
-}
-
-export interface FilterDef<S extends TObject = TObject> {
-  readonly type: string;
-  readonly aliases?: readonly string[];
-  /** Custodian's own filter, or an amiwarden extension. */
-  readonly origin: 'custodian' | 'amiwarden';
-  /** Closed schema of the options, `type` included. */
-  readonly schema: S;
-  readonly permissions: readonly string[];
+export interface FilterDef<S extends TObject = TObject> extends PluginDef<S, FilterFn> {
   /** Inventory facts the filter reads beyond the DescribeImages record. */
   readonly needs: readonly ('usage' | 'launch-permissions' | 'scan' | 'last-launched')[];
-  readonly docs: FilterDocs;
-  compile(opts: Static<S>): FilterFn;
 }
 
 export function defineFilter<S extends TObject>(def: FilterDef<S>): FilterDef<S> {

@@ -1,9 +1,8 @@
+import type { PluginIndex } from '../registry.ts';
 import type { FilterDef } from './define.ts';
 
-type Loader = () => Promise<{ default: FilterDef }>;
-
 // Sorted by type; `and`, `or`, `not` and the `"tag:K": V` shorthand are syntax, handled by the compiler.
-export const FILTERS: Readonly<Record<string, Loader>> = {
+export const FILTERS: PluginIndex<FilterDef> = {
   'cross-account': () => import('./cross-account.ts'),
   encrypted: () => import('./encrypted.ts'),
   'image-age': () => import('./image-age.ts'),
