@@ -2,12 +2,16 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { ScanTables } from '../../scan/store/scan-tables.ts';
+import { unscannableReason } from '../../scan/store/scan-store.ts';
+import type { ScanTables, ScansTable } from '../../scan/store/scan-tables.ts';
 import type { ServerContext } from '../context.ts';
 
 const ListQuery = Type.Object(
   {
     image: Type.Optional(Type.String({ maxLength: 64 })),
+    completeness: Type.Optional(
+      Type.Union(['complete', 'partial', 'failed', 'unscannable'].map((c) => Type.Literal(c))),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
   },
   { additionalProperties: false },
@@ -17,15 +21,24 @@ const Id = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * A scan row as the API gives it: `unscannable_reason` says why an `unscannable` scan read nothing
+ * (null for every other scan), so no client has to dig it out of the gaps or mistake zero counts for clean.
+ */
+export function scanView<T extends ScansTable>(row: T): T & { unscannable_reason: string | null } {
+  return { ...row, unscannable_reason: unscannableReason(row) ?? null };
+}
+
 /** Latest scans of one image, newest first: the image page's scan section. */
 export async function scansOfImage(db: Kysely<ScanTables>, imageId: string) {
-  return db
+  const rows = await db
     .selectFrom('scans')
     .selectAll()
     .where('image_id', '=', imageId)
     .orderBy('started_at', 'desc')
     .limit(10)
     .execute();
+  return rows.map(scanView);
 }
 
 export async function scanRoutes(
@@ -34,11 +47,18 @@ export async function scanRoutes(
 ): Promise<void> {
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/api/scans',
-    { schema: { summary: 'Stored image scans, newest first', tags: ['scans'], querystring: ListQuery } },
+    {
+      schema: {
+        summary: 'Stored image scans, newest first (unscannable ones carry unscannable_reason)',
+        tags: ['scans'],
+        querystring: ListQuery,
+      },
+    },
     async (req) => {
       let q = ctx.scans.selectFrom('scans').selectAll().orderBy('started_at', 'desc').limit(req.query.limit);
       if (req.query.image) q = q.where('image_id', '=', req.query.image);
-      return q.execute();
+      if (req.query.completeness) q = q.where('completeness', '=', req.query.completeness);
+      return (await q.execute()).map(scanView);
     },
   );
 
@@ -87,7 +107,7 @@ export async function scanRoutes(
         sections.set(key, counts);
       }
       return {
-        scan: { ...scan, gaps: safeJson(scan.gaps) },
+        scan: { ...scanView(scan), gaps: safeJson(scan.gaps) },
         sections: [...sections.entries()].map(([section, counts]) => ({ section, ...counts })),
         controls,
         findings,
