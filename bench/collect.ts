@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { CallCounter } from '../src/aws/clients.ts';
-import { planCollection, runCollection } from '../src/collect/runner.ts';
 import { openStore } from '../src/store/db.ts';
-import { SIM_ROOT_CREDENTIALS, startSimulator } from '../src/sim/index.ts';
+import { collectSimulatedEstate } from '../src/sim/collect-estate.ts';
+import { startSimulator } from '../src/sim/index.ts';
 import { generateSyntheticEstate } from '../src/sim/synthetic.ts';
 
 const { values } = parseArgs({
@@ -32,19 +31,11 @@ const sim = await startSimulator({ seed: state });
 const dir = mkdtempSync(join(tmpdir(), 'amw-bench-'));
 const store = await openStore(join(dir, 'bench.db'));
 try {
-  const counter = new CallCounter();
-  const plan = await planCollection({
-    access: { endpoint: sim.url, credentials: { ...SIM_ROOT_CREDENTIALS }, counter },
-    homeRegion: 'us-east-1',
-    accounts: [],
-    organizations: true,
-    roleName: 'OrganizationAccountAccessRole',
-    regions: [],
+  const builtMs = performance.now() - t0;
+  const { plan, result, counter, setupCalls, runMs } = await collectSimulatedEstate(sim, store, {
+    run: { concurrency: Number(values.concurrency) },
   });
-  const setupCalls = counter.calls;
-  const started = performance.now();
-  const result = await runCollection(store, plan, { concurrency: Number(values.concurrency) });
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = runMs / 1000;
 
   // The floor, per account x region, from what the run stored.
   const db = store.db;
@@ -100,7 +91,7 @@ try {
   const total = counter.calls;
   const scopes = result.scopes.length;
   console.log(
-    `estate: ${images} owned images, ${accounts} accounts, ${plan.regions.length} regions (${scopes} scopes); built in ${((started - t0) / 1000).toFixed(1)} s`,
+    `estate: ${images} owned images, ${accounts} accounts, ${plan.regions.length} regions (${scopes} scopes); built in ${(builtMs / 1000).toFixed(1)} s`,
   );
   console.log(
     `run: ${result.status}, ${result.images} image rows, ${seconds.toFixed(1)} s, ${total} calls, ${counter.attempts} HTTP attempts`,

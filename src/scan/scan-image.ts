@@ -39,10 +39,14 @@ export interface OpenedSource {
   close(): Promise<void>;
 }
 
-/** `dir:PATH`, `file:DISK.img`, or a plain path (a directory is a root tree, a regular file a disk image). */
+/**
+ * `dir:PATH`, `file:DISK.img`, `ebs:snap-…`, `ami:ami-…`, or a plain path (a directory is a root
+ * tree, a regular file a disk image).
+ */
 export async function openScanSource(spec: string): Promise<OpenedSource> {
   if (spec.startsWith('file:')) return openDisk(spec);
   if (spec.startsWith('ami:')) return (await import('./sources/ami-source.ts')).openAmiFromEnvironment(spec);
+  if (spec.startsWith('ebs:')) return openEbsFromEnvironment(spec);
   const path = spec.startsWith('dir:') ? spec.slice(4) : spec;
   if (!spec.startsWith('dir:')) {
     const st = await stat(path).catch((err: unknown) => {
@@ -54,6 +58,29 @@ export async function openScanSource(spec: string): Promise<OpenedSource> {
   }
   const vfs = await openDirVfs(path);
   return { vfs, close: async () => undefined };
+}
+
+/** `ebs:snap-…` with the SDK's standard environment: AWS_REGION, AWS_ENDPOINT_URL, credentials. */
+async function openEbsFromEnvironment(spec: string): Promise<OpenedSource> {
+  // Loaded lazily, like the disk readers: only snapshot scans need the EBS client.
+  const { ebsClient, environmentRegion } = await import('../aws/clients.ts');
+  const { openEbsSource } = await import('./sources/ebs-source.ts');
+  const region = environmentRegion();
+  if (!region) throw new AmwError('AMW_SCAN_SOURCE', `${spec}: set AWS_REGION to read a snapshot`);
+  const client = ebsClient({}, region);
+  try {
+    const src = await openEbsSource(spec, { client });
+    return {
+      vfs: src.vfs,
+      close: async () => {
+        await src.close();
+        client.destroy();
+      },
+    };
+  } catch (err) {
+    client.destroy();
+    throw err;
+  }
 }
 
 async function openDisk(spec: string): Promise<OpenedSource> {

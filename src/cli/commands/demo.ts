@@ -1,8 +1,6 @@
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CallCounter } from '../../aws/clients.ts';
 import { createProgress } from '../../collect/progress.ts';
-import { planCollection, runCollection } from '../../collect/runner.ts';
 import { AmwError } from '../../errors.ts';
 import { isPostgresUrl, openStore } from '../../store/db.ts';
 import { AGE_BUCKETS, inventorySummary } from '../../store/queries/summary.ts';
@@ -86,23 +84,17 @@ export const command: CommandModule = {
       if (isPostgresUrl(opts.db))
         throw new AmwError('AMW_USAGE', 'demo writes a fresh SQLite file; give --db a file path');
       // Loaded lazily: only the demo needs the simulator in-process.
-      const { startSimulator, SIM_ROOT_CREDENTIALS } = await import('../../sim/index.ts');
+      const { startSimulator } = await import('../../sim/index.ts');
+      const { collectSimulatedEstate } = await import('../../sim/collect-estate.ts');
+      const { formatEstateScans, scanSimulatedEstate } = await import('../../sim/estate-scans.ts');
       const sim = await startSimulator({ seed: opts.seed ?? DEMO_SEED, port: 0 });
       try {
-        const counter = new CallCounter();
-        const plan = await planCollection({
-          access: { endpoint: sim.url, credentials: { ...SIM_ROOT_CREDENTIALS }, counter },
-          homeRegion: 'us-east-1',
-          accounts: [],
-          organizations: true,
-          roleName: opts.roleName,
-          regions: [],
-        });
         for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${opts.db}${suffix}`, { force: true });
         const store = await openStore(opts.db);
         try {
-          const result = await runCollection(store, plan, {
-            progress: createProgress(process.stderr, opts.quiet),
+          const { result } = await collectSimulatedEstate(sim, store, {
+            roleName: opts.roleName,
+            run: { progress: createProgress(process.stderr, opts.quiet) },
           });
           console.log(`simulated estate at ${sim.url}; collected into ${opts.db}`);
           console.log(summaryLine(result));
@@ -111,6 +103,12 @@ export const command: CommandModule = {
           console.log(formatSummary(await inventorySummary(store.db, new Date(sim.state.now())), opts.db));
           if (result.status !== 'ok')
             throw new AmwError('AMW_COLLECT_PARTIAL', 'some scopes of the demo estate failed; see above');
+          const scans = await scanSimulatedEstate(sim, store);
+          const dbFlag = opts.db === 'amiwarden.db' ? '' : ` --db ${opts.db}`;
+          console.log(formatEstateScans(scans));
+          console.log(
+            `  stored in scans: amiwarden query${dbFlag} "select image_id, os_name, completeness, passed, failed from scans"`,
+          );
         } finally {
           await store.close();
         }
