@@ -24,6 +24,8 @@ export const ERROR_CATALOG = {
   AMW_QUERY_INVALID:
     'The SQL given to `amiwarden query` is malformed or refers to unknown tables or columns.',
   AMW_QUERY_READ_ONLY: 'The SQL given tries to write; queries are read-only.',
+  AMW_QUERY_TIMEOUT:
+    'The SQL ran longer than its time limit (`amiwarden query --timeout`, `serve --sql-timeout-ms`) and was stopped.',
   // collection
   AMW_COLLECT_PARTIAL: 'Some accounts or regions could not be collected; their earlier rows were kept.',
   // policies

@@ -20,8 +20,8 @@ import type { ScanTables } from '../scan/store/scan-tables.ts';
 import { workflowStore } from '../workflow/store/open.ts';
 import { listViolations } from '../workflow/store/violations.ts';
 import { addSecurityHeaders } from './security-headers.ts';
-import { DEFAULT_SQL_LIMITS } from './sql/read-only-sql.ts';
-import type { SqlLimits } from './sql/read-only-sql.ts';
+import { API_SQL_LIMITS } from '../store/read-only-sql/index.ts';
+import type { ReadOnlySqlLimits } from '../store/read-only-sql/index.ts';
 import { serveDashboard } from './static-files.ts';
 
 export interface ServerOptions {
@@ -31,7 +31,7 @@ export interface ServerOptions {
   readonly now?: () => Date;
   readonly imageSections?: readonly ImageSection[];
   readonly groupOf?: (accountId: string) => string | null;
-  readonly sqlLimits?: SqlLimits;
+  readonly sqlLimits?: ReadOnlySqlLimits;
   /** Directory of the built dashboard; defaults to web/dist in the package. */
   readonly webRoot?: string;
   readonly logger?: boolean;
@@ -91,7 +91,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     await authPlugin(api, { db: ctx.tokens });
     await imageRoutes(api, ctx);
     await overviewRoutes(api, ctx);
-    await sqlRoutes(api, { ...ctx, sqlLimits: opts.sqlLimits ?? DEFAULT_SQL_LIMITS });
+    await sqlRoutes(api, { ...ctx, sqlLimits: opts.sqlLimits ?? API_SQL_LIMITS });
     await tokenRoutes(api, ctx);
     await violationRoutes(api, { ...ctx, workflow });
     await scanRoutes(api, { ...ctx, scans });

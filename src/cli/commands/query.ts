@@ -1,7 +1,21 @@
-import { runReadOnlyQuery } from '../../store/read-only-query.ts';
-import type { QueryResult } from '../../store/read-only-query.ts';
-import { addFlags, commonFlags } from '../flags.ts';
+import { AmwError } from '../../errors.ts';
+import { CLI_SQL_TIMEOUT_SECONDS, runReadOnlySql } from '../../store/read-only-sql/index.ts';
+import { addFlags, commonFlags, defineFlag } from '../flags.ts';
 import type { CommandModule } from './index.ts';
+
+/** What the formatters need; the row cap's `truncated` never applies here (no cap). */
+export interface QueryResult {
+  readonly columns: string[];
+  readonly rows: unknown[][];
+}
+
+const timeoutFlag = defineFlag({
+  name: 'timeout',
+  description: 'stop the statement after this many seconds (0 = no limit)',
+  kind: 'number',
+  placeholder: 'seconds',
+  defaultValue: CLI_SQL_TIMEOUT_SECONDS,
+});
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -48,16 +62,21 @@ export const command: CommandModule = {
       .command('query')
       .description('run read-only SQL against the asset store (see docs/schema.md)')
       .argument('<sql>', 'one SELECT statement');
-    addFlags(cmd, commonFlags.db, commonFlags.format);
-    cmd.action(async (text: string, opts: { db: string; format: 'table' | 'json' | 'csv' }) => {
-      const result = await runReadOnlyQuery(opts.db, text);
-      const out =
-        opts.format === 'json'
-          ? formatJson(result)
-          : opts.format === 'csv'
-            ? formatCsv(result)
-            : formatTable(result);
-      console.log(out);
-    });
+    addFlags(cmd, commonFlags.db, commonFlags.format, timeoutFlag);
+    cmd.action(
+      async (text: string, opts: { db: string; format: 'table' | 'json' | 'csv'; timeout: number }) => {
+        if (!(opts.timeout >= 0))
+          throw new AmwError('AMW_USAGE', `--timeout expects seconds >= 0, got ${opts.timeout}`);
+        // Every row: the CLI has no row cap, only a time limit against a statement that never ends.
+        const result = await runReadOnlySql(opts.db, text, { timeoutMs: Math.round(opts.timeout * 1000) });
+        const out =
+          opts.format === 'json'
+            ? formatJson(result)
+            : opts.format === 'csv'
+              ? formatCsv(result)
+              : formatTable(result);
+        console.log(out);
+      },
+    );
   },
 };

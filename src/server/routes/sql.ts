@@ -2,8 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { isAmwError } from '../../errors.ts';
-import { runReadOnlySql } from '../sql/read-only-sql.ts';
-import type { SqlLimits } from '../sql/read-only-sql.ts';
+import { runReadOnlySql } from '../../store/read-only-sql/index.ts';
+import type { ReadOnlySqlLimits } from '../../store/read-only-sql/index.ts';
 import type { ServerContext } from '../context.ts';
 
 const SqlBody = Type.Object(
@@ -13,7 +13,7 @@ const SqlBody = Type.Object(
 
 export async function sqlRoutes(
   app: FastifyInstance,
-  ctx: ServerContext & { sqlLimits: SqlLimits },
+  ctx: ServerContext & { sqlLimits: ReadOnlySqlLimits },
 ): Promise<void> {
   app.post<{ Body: Static<typeof SqlBody> }>(
     '/api/sql',

@@ -1,0 +1,23 @@
+import { isPostgresUrl } from '../db.ts';
+import { checkReadOnlySql } from './refuse.ts';
+import { runPostgres } from './postgres.ts';
+import { runSqlite } from './sqlite.ts';
+import type { ReadOnlySqlLimits, ReadOnlySqlResult } from './types.ts';
+
+export { API_SQL_LIMITS, CLI_SQL_TIMEOUT_SECONDS, ReadOnlySqlLimitsSchema } from './types.ts';
+export type { ReadOnlySqlLimits, ReadOnlySqlResult } from './types.ts';
+
+/**
+ * Runs one statement of user SQL without any way to change the store, for `amiwarden query`
+ * and the API console alike: the same pre-checks and refusals, a time limit on both engines
+ * (a killed child process for SQLite, statement_timeout for PostgreSQL), and an optional
+ * row cap.
+ */
+export async function runReadOnlySql(
+  target: string,
+  sql: string,
+  limits: ReadOnlySqlLimits,
+): Promise<ReadOnlySqlResult> {
+  const body = checkReadOnlySql(sql);
+  return isPostgresUrl(target) ? runPostgres(target, body, limits) : runSqlite(target, body, limits);
+}
