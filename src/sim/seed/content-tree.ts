@@ -40,8 +40,10 @@ export function contentCacheDir(): string {
   return join(base, 'sim-images');
 }
 
-function requireTool(tool: string, what: string): void {
-  const found = spawnSync('sh', ['-c', `command -v ${tool}`], { env: { ...process.env, PATH } }).status === 0;
+/** Throws AMW_SEED_CONTENT naming the Debian package when `tool` is not on `path`. */
+export function requireTool(tool: string, what: string, path = PATH): void {
+  const found =
+    spawnSync('sh', ['-c', `command -v ${tool}`], { env: { ...process.env, PATH: path } }).status === 0;
   if (!found)
     throw new AmwError(
       'AMW_SEED_CONTENT',
