@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { STORE_TARGETS, announceSkips } from '../../store/testing.ts';
+import { main } from '../main.ts';
+
+announceSkips();
+
+/** Runs `amiwarden ...` in this process and captures what it prints. */
+async function amiwarden(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const err = process.stderr.write.bind(process.stderr);
+  const log = console.log;
+  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+  console.log = (...a: unknown[]) => void (stdout += `${a.join(' ')}\n`);
+  try {
+    return { code: await main(['node', 'amiwarden', ...args]), stdout, stderr };
+  } finally {
+    process.stderr.write = err;
+    console.log = log;
+  }
+}
+
+const RUNAWAY = 'with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r';
+
+for (const target of STORE_TARGETS) {
+  test(
+    `query: no row cap, writes refused, a runaway stopped by --timeout (${target.name})`,
+    { skip: target.skip },
+    async () => {
+      const fresh = await target.fresh();
+      try {
+        // More rows than the API console's default cap of 1000: the CLI returns all of them.
+        const many = await amiwarden(
+          'query',
+          '--db',
+          fresh.target,
+          '-f',
+          'json',
+          'with recursive r(n) as (select 1 union all select n + 1 from r where n < 1500) select n from r',
+        );
+        assert.equal(many.code, 0, many.stderr);
+        const rows = JSON.parse(many.stdout) as { n: number }[];
+        assert.equal(rows.length, 1500);
+        assert.deepEqual(rows.at(-1), { n: 1500 });
+
+        for (const write of [
+          'delete from images',
+          'create table t (a int)',
+          'select 1; delete from images',
+        ]) {
+          const r = await amiwarden('query', '--db', fresh.target, write);
+          assert.equal(r.code, 2);
+          assert.match(
+            r.stderr,
+            /^amiwarden: error: AMW_QUERY_READ_ONLY: queries are read-only: .+\n$/,
+            write,
+          );
+        }
+
+        const slow = await amiwarden('query', '--db', fresh.target, '--timeout', '1', RUNAWAY);
+        assert.equal(slow.code, 2);
+        assert.equal(
+          slow.stderr,
+          'amiwarden: error: AMW_QUERY_TIMEOUT: query ran longer than 1 s and was stopped\n',
+        );
+        assert.equal(slow.stdout, '');
+      } finally {
+        await fresh.dispose();
+      }
+    },
+  );
+}
+
+test('query --timeout takes seconds, from the flag or AMIWARDEN_TIMEOUT, and refuses a negative one', async () => {
+  const fresh = await STORE_TARGETS[0]!.fresh();
+  try {
+    const fraction = await amiwarden('query', '--db', fresh.target, '--timeout', '0.5', RUNAWAY);
+    assert.match(fraction.stderr, /AMW_QUERY_TIMEOUT: query ran longer than 500 ms/);
+    process.env.AMIWARDEN_TIMEOUT = '0.7';
+    try {
+      const fromEnv = await amiwarden('query', '--db', fresh.target, RUNAWAY);
+      assert.match(fromEnv.stderr, /AMW_QUERY_TIMEOUT: query ran longer than 700 ms/);
+    } finally {
+      delete process.env.AMIWARDEN_TIMEOUT;
+    }
+    const negative = await amiwarden('query', '--db', fresh.target, '--timeout', '-1', 'select 1');
+    assert.equal(negative.code, 2);
+    assert.match(negative.stderr, /AMW_USAGE: --timeout expects seconds >= 0, got -1/);
+    // 0 means no limit: a statement that ends comes back whatever it takes.
+    const none = await amiwarden(
+      'query',
+      '--db',
+      fresh.target,
+      '--timeout',
+      '0',
+      '-f',
+      'csv',
+      'select 42 as answer',
+    );
+    assert.equal(none.stdout, 'answer\n42\n');
+  } finally {
+    await fresh.dispose();
+  }
+});
