@@ -16,6 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildServer } from '../../src/server/app.ts';
 import { createToken } from '../../src/server/auth/tokens.ts';
 import type { TokenTables } from '../../src/server/auth/tokens.ts';
+import { writeUnscannable } from '../../src/scan/store/scan-store.ts';
 import { openStore } from '../../src/store/db.ts';
 import type { Store } from '../../src/store/db.ts';
 import { workflowStore } from '../../src/workflow/store/open.ts';
@@ -35,6 +36,7 @@ describe('dashboard in chromium on the demo estate', { skip }, () => {
   let browser: Browser;
   const tok: Record<string, string> = {};
   let oldImage: string;
+  let unscannableScan: string;
 
   before(async () => {
     if (!existsSync(join(root, 'web/dist/index.html')))
@@ -58,6 +60,12 @@ describe('dashboard in chromium on the demo estate', { skip }, () => {
       .limit(1)
       .executeTakeFirstOrThrow();
     oldImage = row.image_id;
+    unscannableScan = await writeUnscannable(
+      store,
+      oldImage,
+      `ami:${oldImage}`,
+      'AWS Marketplace product prod-dash',
+    );
     const wf = await workflowStore(store);
     await upsertFinding(
       wf,
@@ -201,6 +209,26 @@ describe('dashboard in chromium on the demo estate', { skip }, () => {
     await page.waitForSelector('#violations-table tbody tr td:nth-child(7) .badge');
     assert.match((await page.textContent('#violations-table tbody tr'))!, /waived by token:oscar/);
     await page.screenshot({ path: join(artifacts, 'violations-waived.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('an unscannable image says so on its image page, the scans list and the scan page', async () => {
+    const page = await signIn(tok.viewer!);
+    await page.goto(`${base}/#/images/${oldImage}`);
+    await page.waitForSelector('#image-unscannable');
+    assert.match(
+      (await page.textContent('#image-unscannable'))!,
+      /unscannable: AWS Marketplace product prod-dash/,
+    );
+    await page.goto(`${base}/#/scans`);
+    const link = `#scans-list a[href="#/scans/${unscannableScan}"]`;
+    await page.waitForSelector(link);
+    const row = page.locator(`#scans-list tbody tr:has(a[href="#/scans/${unscannableScan}"])`);
+    assert.match((await row.textContent())!, /unscannable: AWS Marketplace product prod-dash/);
+    await page.click(link);
+    await page.waitForSelector('#scan-unscannable');
+    assert.equal(await page.locator('#scan-sections').count(), 0, 'no empty verdict tables');
+    await page.screenshot({ path: join(artifacts, 'scan-unscannable.png'), fullPage: true });
     await page.close();
   });
 

@@ -2,6 +2,7 @@ import { api } from '../api.ts';
 import { badge, clear, fmtDate, h, table } from '../dom.ts';
 import type { Session } from '../main.ts';
 import { blastRadius } from './blast-radius.ts';
+import { completenessBadge } from './scans.ts';
 import { violationRows } from './violations.ts';
 import type { ViolationRow } from './violations.ts';
 
@@ -35,6 +36,7 @@ interface Detail {
     scan_id: string;
     started_at: string;
     completeness: string;
+    unscannable_reason: string | null;
     passed: number;
     failed: number;
     manual: number;
@@ -168,18 +170,30 @@ export async function renderImage(app: HTMLElement, id: string, session: Session
       'section',
       { class: 'card' },
       h('h2', {}, 'Scans'),
+      // The latest scan decides what policies see: an unreadable image is said so first, never shown as clean.
+      d.scans[0]?.completeness === 'unscannable'
+        ? h(
+            'p',
+            { class: 'error', id: 'image-unscannable' },
+            `Latest scan: unscannable: ${d.scans[0].unscannable_reason ?? 'unknown reason'}`,
+          )
+        : null,
       table(
         ['scan', 'when', 'OS', 'completeness', 'pass', 'fail', 'manual', 'errors'],
-        d.scans.map((s) => [
-          h('a', { href: `#/scans/${s.scan_id}` }, s.scan_id),
-          fmtDate(s.started_at),
-          s.os_name,
-          s.completeness,
-          s.passed,
-          s.failed,
-          s.manual,
-          s.errors,
-        ]),
+        d.scans.map((s) => {
+          const n = (v: number): string | number => (s.completeness === 'unscannable' ? '—' : v);
+          return [
+            h('a', { href: `#/scans/${s.scan_id}` }, s.scan_id),
+            fmtDate(s.started_at),
+            s.os_name,
+            completenessBadge(s),
+            n(s.passed),
+            n(s.failed),
+            n(s.manual),
+            n(s.errors),
+          ];
+        }),
+        { id: 'image-scans' },
       ),
     ),
     h(

@@ -7,12 +7,30 @@ interface ScanRow {
   started_at: string;
   os_name: string;
   completeness: string;
+  /** Set when the image could not be read at all (completeness unscannable). */
+  unscannable_reason: string | null;
   passed: number;
   failed: number;
   manual: number;
   errors: number;
   package_count: number;
 }
+
+/**
+ * A scan's completeness as a badge; an unscannable scan reads "unscannable: reason" so its empty
+ * counts are never taken for a clean image.
+ */
+export function completenessBadge(s: Pick<ScanRow, 'completeness' | 'unscannable_reason'>): HTMLElement {
+  if (s.completeness === 'unscannable')
+    return badge(`unscannable: ${s.unscannable_reason ?? 'unknown reason'}`, 'bad');
+  return badge(
+    s.completeness,
+    s.completeness === 'complete' ? 'ok' : s.completeness === 'failed' ? 'bad' : 'warn',
+  );
+}
+
+/** Counts mean nothing for a scan that read nothing: shown as dashes, not zeros. */
+const count = (s: ScanRow, n: number): string | number => (s.completeness === 'unscannable' ? '—' : n);
 
 export async function renderScans(app: HTMLElement): Promise<void> {
   const list = await api<ScanRow[]>('/api/scans');
@@ -29,13 +47,14 @@ export async function renderScans(app: HTMLElement): Promise<void> {
         h('a', { href: `#/images/${s.image_id}` }, s.image_id),
         fmtDate(s.started_at),
         s.os_name,
-        s.completeness,
-        s.passed,
-        s.failed,
-        s.manual,
-        s.errors,
-        s.package_count,
+        completenessBadge(s),
+        count(s, s.passed),
+        count(s, s.failed),
+        count(s, s.manual),
+        count(s, s.errors),
+        count(s, s.package_count),
       ]),
+      { id: 'scans-list' },
     ),
   );
 }
@@ -70,9 +89,28 @@ export async function renderScan(app: HTMLElement, id: string): Promise<void> {
       'p',
       {},
       h('a', { href: `#/images/${d.scan.image_id}` }, d.scan.image_id),
-      ` · ${d.scan.os_name} · ${d.scan.started_at} · `,
-      badge(d.scan.completeness, d.scan.completeness === 'complete' ? 'ok' : 'warn'),
+      ` · ${d.scan.os_name || '—'} · ${d.scan.started_at} · `,
+      completenessBadge(d.scan),
     ),
+  );
+  if (d.scan.completeness === 'unscannable') {
+    app.append(
+      h(
+        'section',
+        { class: 'card', id: 'scan-unscannable' },
+        h('h2', {}, 'Unscannable'),
+        h('p', { class: 'error' }, `unscannable: ${d.scan.unscannable_reason ?? 'unknown reason'}`),
+        h(
+          'p',
+          { class: 'muted' },
+          'Nothing of the image was read, so nothing was checked: this is not a clean result. ' +
+            'Share the snapshots (and the KMS key) with the scanning account, then scan again.',
+        ),
+      ),
+    );
+    return;
+  }
+  app.append(
     h(
       'section',
       { class: 'card' },
