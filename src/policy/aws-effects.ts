@@ -8,9 +8,12 @@ import {
   EnableImageDeregistrationProtectionCommand,
   ModifyImageAttributeCommand,
 } from '@aws-sdk/client-ec2';
+import type { Kysely } from 'kysely';
+import { assumeRoleCredentials } from '../aws/accounts.ts';
 import { regionClients } from '../aws/clients.ts';
 import type { AwsAccess, RegionClients } from '../aws/clients.ts';
 import { wrapAwsError } from '../aws/errors.ts';
+import type { Database } from '../store/schema.ts';
 import type { EffectsFor, ImageEffects } from './effects.ts';
 
 /** EC2 calls for one account-region; the account's access (role, endpoint) comes from the caller. */
@@ -84,4 +87,18 @@ export class AwsEffects {
     for (const c of this.#clients.values()) c.destroy();
     this.#clients.clear();
   }
+}
+
+/** Effects that reach each account through the role its collection used, or directly without one. */
+export async function storeAwsEffects(
+  db: Kysely<Database>,
+  endpoint: string | undefined,
+): Promise<AwsEffects> {
+  const rows = await db.selectFrom('accounts').select(['account_id', 'role_arn']).execute();
+  const roles = new Map(rows.map((a) => [a.account_id, a.role_arn]));
+  const base: AwsAccess = endpoint ? { endpoint } : {};
+  return new AwsEffects((accountId, region): AwsAccess => {
+    const role = roles.get(accountId);
+    return role ? { ...base, credentials: assumeRoleCredentials(base, region, role) } : base;
+  });
 }

@@ -1,6 +1,5 @@
-import { assumeRoleCredentials } from '../aws/accounts.ts';
-import type { AwsAccess } from '../aws/clients.ts';
-import { AwsEffects } from '../policy/aws-effects.ts';
+import { storeAwsEffects } from '../policy/aws-effects.ts';
+import type { AwsEffects } from '../policy/aws-effects.ts';
 import { loadGroups } from '../policy/config.ts';
 import { loadAndCompile } from '../policy/engine.ts';
 import { migratePolicyTables, policyDb, StoreAudit } from '../policy/store-audit.ts';
@@ -43,7 +42,6 @@ export async function runTick(o: RunTickOptions): Promise<TickResult> {
   const modes = new Map(groups.map((g) => [g.name, g.mode]));
   const policies = o.policies && o.policies.length > 0 ? await loadAndCompile(o.policies, groups) : [];
   const store = await openStore(o.db);
-  const base: AwsAccess = o.endpoint ? { endpoint: o.endpoint } : {};
   let effects: AwsEffects | undefined;
   try {
     const db = await workflowStore(store);
@@ -54,16 +52,7 @@ export async function runTick(o: RunTickOptions): Promise<TickResult> {
     if (policies.length > 0) {
       const inventory = await loadInventory(store.db);
       observations = await observe(policies, inventory, o.clock.now(), cfg.owner_tags);
-      const roles = new Map(
-        (await store.db.selectFrom('accounts').select(['account_id', 'role_arn']).execute()).map((a) => [
-          a.account_id,
-          a.role_arn,
-        ]),
-      );
-      effects = new AwsEffects((accountId, region): AwsAccess => {
-        const role = roles.get(accountId);
-        return role ? { ...base, credentials: assumeRoleCredentials(base, region, role) } : base;
-      });
+      effects = await storeAwsEffects(store.db, o.endpoint);
       remediate = policyRemediator({
         policies,
         inventory,

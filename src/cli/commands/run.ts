@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { AmwError } from '../../errors.ts';
-import type { AwsAccess } from '../../aws/clients.ts';
-import { assumeRoleCredentials } from '../../aws/accounts.ts';
 import { openStore } from '../../store/db.ts';
-import { loadGroups } from '../../policy/config.ts';
-import { loadAndCompile, runAll } from '../../policy/engine.ts';
-import { AwsEffects } from '../../policy/aws-effects.ts';
+import { runAll } from '../../policy/engine.ts';
+import { storeAwsEffects } from '../../policy/aws-effects.ts';
+import type { AwsEffects } from '../../policy/aws-effects.ts';
 import { StoreAudit, migratePolicyTables, policyDb } from '../../policy/store-audit.ts';
 import { loadInventory } from '../../policy/store-inventory.ts';
 import { summaryRows, summaryTable, writeOutputs } from '../../policy/output.ts';
 import { addFlags, commonFlags, defineFlag } from '../flags.ts';
 import { EXIT_ERROR, ExitCode } from '../main.ts';
-import { policyFlags } from './validate.ts';
+import { loadPolicyTargets, policyFlags } from './validate.ts';
 import type { CommandModule } from './index.ts';
 
 export const runFlags = {
@@ -74,20 +72,11 @@ export const command: CommandModule = {
       ...Object.values(runFlags),
     );
     cmd.action(async (opts: RunOpts, self: Command) => {
-      const targets = opts.policies ?? [];
-      if (targets.length === 0)
-        self.error('error: -p/--policies is required', { exitCode: 2, code: 'amw.usage' });
-      let groups = await loadGroups(opts.config, self.getOptionValueSource('config') !== 'default');
-      if (opts.group) {
-        groups = groups.filter((g) => g.name === opts.group);
-        if (groups.length === 0)
-          throw new AmwError('AMW_USAGE', `no account group named "${opts.group}" in ${opts.config}`);
-      }
+      // Everything is validated before anything is read or changed.
+      const { policies } = await loadPolicyTargets(opts, self);
       const evalTime = opts.now ? new Date(opts.now) : new Date();
       if (Number.isNaN(evalTime.getTime()))
         throw new AmwError('AMW_USAGE', `--now expects an ISO 8601 time, got "${opts.now}"`);
-      // Everything is validated before anything is read or changed.
-      const policies = await loadAndCompile(targets, groups);
       if (opts.collect) {
         const { buildProgram } = await import('../main.ts');
         const sub = ['node', 'amiwarden', 'collect', '--db', opts.db];
@@ -98,18 +87,9 @@ export const command: CommandModule = {
         await (await buildProgram()).parseAsync(sub);
       }
       const store = await openStore(opts.db);
-      const roles = new Map(
-        (await store.db.selectFrom('accounts').select(['account_id', 'role_arn']).execute()).map((a) => [
-          a.account_id,
-          a.role_arn,
-        ]),
-      );
-      const base: AwsAccess = opts.endpoint ? { endpoint: opts.endpoint } : {};
-      const effects = new AwsEffects((accountId, region): AwsAccess => {
-        const role = roles.get(accountId);
-        return role ? { ...base, credentials: assumeRoleCredentials(base, region, role) } : base;
-      });
+      let effects: AwsEffects | undefined;
       try {
+        effects = await storeAwsEffects(store.db, opts.endpoint);
         await migratePolicyTables(policyDb(store.db));
         const inventory = await loadInventory(store.db);
         const audit = new StoreAudit(policyDb(store.db));
@@ -155,7 +135,7 @@ export const command: CommandModule = {
           throw new ExitCode(EXIT_ERROR);
         }
       } finally {
-        effects.close();
+        effects?.close();
         await store.close();
       }
     });

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import { AmwError } from '../../errors.ts';
 import { loadGroups } from '../../policy/config.ts';
+import type { AccountGroup } from '../../policy/config.ts';
+import type { CompiledPolicy } from '../../policy/compile.ts';
 import { loadAndCompile } from '../../policy/engine.ts';
 import { addFlags, commonFlags, defineFlag } from '../flags.ts';
 import type { CommandModule } from './index.ts';
@@ -14,10 +17,35 @@ export const policyFlags = {
   }),
 } as const;
 
-interface ValidateOpts {
+interface PolicyOpts {
   policies?: string[];
   config: string;
+  /** Only this account group (run --group). */
+  group?: string;
+}
+
+interface ValidateOpts extends PolicyOpts {
   quiet?: boolean;
+}
+
+/**
+ * -p and --config as run and validate read them: every policy compiled for every account group,
+ * so a mistake in any group's variables stops the command before anything runs.
+ */
+export async function loadPolicyTargets(
+  opts: PolicyOpts,
+  self: Command,
+): Promise<{ groups: AccountGroup[]; policies: CompiledPolicy[] }> {
+  const targets = opts.policies ?? [];
+  if (targets.length === 0)
+    self.error('error: -p/--policies is required', { exitCode: 2, code: 'amw.usage' });
+  let groups = await loadGroups(opts.config, self.getOptionValueSource('config') !== 'default');
+  if (opts.group) {
+    groups = groups.filter((g) => g.name === opts.group);
+    if (groups.length === 0)
+      throw new AmwError('AMW_USAGE', `no account group named "${opts.group}" in ${opts.config}`);
+  }
+  return { groups, policies: await loadAndCompile(targets, groups) };
 }
 
 export const command: CommandModule = {
@@ -30,11 +58,7 @@ export const command: CommandModule = {
       );
     addFlags(cmd, policyFlags.policies, commonFlags.config, commonFlags.quiet);
     cmd.action(async (opts: ValidateOpts, self: Command) => {
-      const targets = opts.policies ?? [];
-      if (targets.length === 0)
-        self.error('error: -p/--policies is required', { exitCode: 2, code: 'amw.usage' });
-      const groups = await loadGroups(opts.config, self.getOptionValueSource('config') !== 'default');
-      const compiled = await loadAndCompile(targets, groups);
+      const { groups, policies: compiled } = await loadPolicyTargets(opts, self);
       const names = new Set(compiled.map((c) => c.name));
       if (!opts.quiet)
         console.log(
