@@ -186,3 +186,20 @@ export async function fuzzImage(
   }
   return report;
 }
+
+/**
+ * A deterministic disk of `size` bytes mixing what image formats treat differently: random
+ * (incompressible) runs, repetitive text, and zero runs (holes a converter leaves unallocated).
+ */
+export function patternDisk(size: number, seed: number): Buffer {
+  const rand = rng(seed);
+  const out = Buffer.alloc(size);
+  for (let at = 0; at < size;) {
+    const len = Math.min(size - at, 512 * (1 + Math.floor(rand() * 300)));
+    const kind = Math.floor(rand() * 3);
+    if (kind === 0) for (let i = 0; i < len; i++) out[at + i] = Math.floor(rand() * 256);
+    else if (kind === 1) out.fill(`block at ${at} of seed ${seed}\n`, at, at + len);
+    at += len;
+  }
+  return out;
+}
