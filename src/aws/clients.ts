@@ -1,6 +1,7 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EBSClient } from '@aws-sdk/client-ebs';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -111,6 +112,11 @@ export function organizationsClient(access: AwsAccess, region: string): Organiza
 /** EBS direct APIs (snapshot blocks), for the `ebs:` and `ami:` scan sources. */
 export function ebsClient(access: AwsAccess, region: string): EBSClient {
   return withCounter(new EBSClient(config(access, region)), access.counter);
+}
+
+/** KMS, for the `ami:` source's check that the reading account may decrypt with a snapshot's key. */
+export function kmsClient(access: AwsAccess, region: string): KMSClient {
+  return withCounter(new KMSClient(config(access, region)), access.counter);
 }
 
 /** The region the SDK's standard environment names (AWS_REGION, then AWS_DEFAULT_REGION). */

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EBSClient } from '@aws-sdk/client-ebs';
+import { EBSClient, ListSnapshotBlocksCommand } from '@aws-sdk/client-ebs';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { isAmwError } from '../../src/errors.ts';
 import { scanVfs } from '../../src/scan/scan-image.ts';
 import type { ScanResult } from '../../src/scan/scan-image.ts';
@@ -51,33 +52,55 @@ test(
       assert.ok(expected.counts.total > 10, `a real CIS scan (${expected.counts.total} controls)`);
 
       const sim = await startSimulator({ seed: join(work, 'seed.yml') });
-      const ebs = new EBSClient({
-        ...sim.clientConfig('us-east-1', credentialsOf(sim.state, SCANNER)),
-        maxAttempts: 1,
-      });
-      const ec2 = simClients(sim, 'us-east-1', SCANNER).ec2;
-      const opts: AmiSourceOptions = { ec2, ebs, accountId: SCANNER };
+      // Fresh clients per phase: a pooled socket left idle through a long scan may meet the
+      // server's keep-alive close, and these clients do not retry.
+      const connect = () => {
+        const creds = sim.clientConfig('us-east-1', credentialsOf(sim.state, SCANNER));
+        const ec2 = simClients(sim, 'us-east-1', SCANNER).ec2;
+        const ebs = new EBSClient({ ...creds, maxAttempts: 1 });
+        const kms = new KMSClient({ ...creds, maxAttempts: 1 });
+        const opts: AmiSourceOptions = { ec2, ebs, kms, accountId: SCANNER };
+        return { ...opts, opts, destroy: () => [ec2, ebs, kms].forEach((c) => c.destroy()) };
+      };
+      const c = connect();
+      const { opts, ec2, ebs } = c;
       try {
-        const ami = await openAmiSource('ami:ami-07200000000000001', opts);
-        try {
-          assert.deepEqual(
-            ami.extraMounts.map((m) => [m.path, m.disk]),
-            [['/var', '/dev/xvdb']],
-          );
-          const got = await scanVfs(ami.vfs, {}, undefined, FIXED);
-          assert.deepEqual(findings(got), findings(expected));
-          const blocks = ami.devices.reduce((n, d) => n + d.stats.blockCalls, 0);
-          assert.ok(blocks > 0, 'blocks were read through GetSnapshotBlock');
-          assert.equal(sim.callCounts()['ebs:GetSnapshotBlock'], blocks);
-        } finally {
-          await ami.close();
+        // Our own image, and another account's encrypted with its key that grants us its use.
+        for (const id of ['ami-07200000000000001', 'ami-07200000000000007']) {
+          sim.resetCallCounts();
+          const fresh = connect();
+          const ami = await openAmiSource(`ami:${id}`, fresh.opts);
+          try {
+            assert.deepEqual(
+              ami.extraMounts.map((m) => [m.path, m.disk]),
+              [['/var', '/dev/xvdb']],
+            );
+            const got = await scanVfs(ami.vfs, {}, undefined, FIXED);
+            assert.deepEqual(findings(got), findings(expected), id);
+            const blocks = ami.devices.reduce((n, d) => n + d.stats.blockCalls, 0);
+            assert.ok(blocks > 0, 'blocks were read through GetSnapshotBlock');
+            assert.equal(sim.callCounts()['ebs:GetSnapshotBlock'], blocks);
+          } finally {
+            await ami.close();
+            fresh.destroy();
+          }
         }
+        // The foreign key was asked about once per encrypted snapshot (root and /var).
+        assert.equal(sim.callCounts()['kms:GenerateDataKeyWithoutPlaintext'], 2);
 
         const unscannable: [string, RegExp][] = [
           ['ami-07200000000000002', /unscannable: AWS Marketplace product prod-amw0000001/],
           [
             'ami-07200000000000003',
-            /unscannable: snapshot snap-07200000000000004 is encrypted with .*:720000000002:key\/.*no KMS decrypt right/,
+            /unscannable: snapshot snap-07200000000000004 is encrypted with KMS key arn:aws:kms:us-east-1:720000000002:key\/22222222-3333-4444-5555-666666666666 of account 720000000002: no KMS decrypt right for account 720000000001/,
+          ],
+          [
+            'ami-07200000000000008',
+            /unscannable: snapshot snap-07200000000000009 is encrypted with KMS key .*:720000000001:key\/11111111-0000-4000-8000-00000000d15a of account 720000000001, which is Disabled/,
+          ],
+          [
+            'ami-07200000000000009',
+            /unscannable: snapshot snap-07200000000000010 is encrypted with KMS key .*:720000000002:key\/.* of account 720000000002, which is PendingDeletion/,
           ],
           [
             'ami-07200000000000005',
@@ -98,9 +121,22 @@ test(
           const ebsCalls = Object.keys(sim.callCounts()).filter((k) => k.startsWith('ebs:'));
           assert.deepEqual(ebsCalls, [], `${id}: ${JSON.stringify(sim.callCounts())}`);
         }
+        // Without a KMS client a foreign key cannot be checked, so it is not taken as usable.
+        await assert.rejects(
+          openAmiSource('ami:ami-07200000000000007', { ec2, ebs, accountId: SCANNER }),
+          /unscannable: snapshot snap-07200000000000007 .* no KMS client to check that account 720000000001 may decrypt/,
+        );
+        // What the pre-flight refuses, EBS refuses too: the key's owner did not grant the scanner.
+        await assert.rejects(
+          ebs.send(new ListSnapshotBlocksCommand({ SnapshotId: 'snap-07200000000000004' })),
+          (err: unknown) => {
+            const e = err as { name?: string; Reason?: string };
+            assert.deepEqual([e.name, e.Reason], ['AccessDeniedException', 'DEPENDENCY_ACCESS_DENIED']);
+            return true;
+          },
+        );
       } finally {
-        ebs.destroy();
-        ec2.destroy();
+        c.destroy();
         await sim.close();
       }
     } finally {

@@ -1,20 +1,27 @@
 import type { EC2Client, Image, Snapshot } from '@aws-sdk/client-ec2';
 import { DescribeImagesCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
 import type { EBSClient } from '@aws-sdk/client-ebs';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AmwError, messageOf } from '../../errors.ts';
-import { ebsClient, environmentRegion, regionClients, stsClient } from '../../aws/clients.ts';
+import { ebsClient, environmentRegion, kmsClient, regionClients, stsClient } from '../../aws/clients.ts';
 import type { AssembledImage } from '../fs/assemble.ts';
 import type { Vfs } from '../vfs/vfs.ts';
 import { assembleDisks } from './assemble-disks.ts';
 import type { DiskMount } from './assemble-disks.ts';
 import { EbsSnapshotDevice } from './ebs-source.ts';
+import { snapshotKeyProblem } from './kms-preflight.ts';
 
 export interface AmiSourceOptions {
   readonly ec2: EC2Client;
   readonly ebs: EBSClient;
   /** The reading account: snapshots it neither owns nor was granted are unscannable. */
   readonly accountId: string;
+  /**
+   * Asks KMS whether the reading account may decrypt with an encrypted snapshot's key. Without
+   * it only a key of the reading account is taken as usable.
+   */
+  readonly kms?: KMSClient;
   readonly concurrency?: number;
 }
 
@@ -43,10 +50,6 @@ const unscannable = (imageId: string, reason: string, cause?: unknown): AmwError
 
 const awsName = (err: unknown): string => (err as { name?: string }).name ?? '';
 
-/** The account a KMS key ARN lives in (arn:aws:kms:region:ACCOUNT:key/...). */
-const keyAccount = (arn: string | undefined): string | undefined =>
-  /^arn:[^:]+:kms:[^:]*:(\d{12}):/.exec(arn ?? '')?.[1];
-
 async function describeSnapshot(ec2: EC2Client, imageId: string, id: string): Promise<Snapshot> {
   try {
     const out = await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [id] }));
@@ -72,7 +75,7 @@ async function isPublic(ec2: EC2Client, id: string): Promise<boolean> {
  */
 export async function checkAmiReadable(
   imageId: string,
-  opts: Pick<AmiSourceOptions, 'ec2' | 'accountId'>,
+  opts: Pick<AmiSourceOptions, 'ec2' | 'accountId' | 'kms'>,
 ): Promise<{ image: Image; volumes: AmiVolume[] }> {
   let image: Image | undefined;
   try {
@@ -110,13 +113,8 @@ export async function checkAmiReadable(
         `snapshot ${v.snapshotId} is public, not shared with account ${opts.accountId}`,
       );
     if (snap.Encrypted) {
-      const keyOwner = keyAccount(snap.KmsKeyId);
-      // Without a KMS call the one decrypt right we can be sure of is our own key's.
-      if (keyOwner !== opts.accountId)
-        throw unscannable(
-          imageId,
-          `snapshot ${v.snapshotId} is encrypted with ${snap.KmsKeyId ?? 'an unknown key'}, no KMS decrypt right for account ${opts.accountId}`,
-        );
+      const problem = await snapshotKeyProblem(v.snapshotId, snap.KmsKeyId, opts);
+      if (problem) throw unscannable(imageId, problem.reason, problem.cause);
     }
   }
   return { image, volumes };
@@ -154,22 +152,25 @@ export async function openAmiFromEnvironment(spec: string): Promise<AmiSource> {
   const clients = regionClients({}, region);
   const sts = stsClient({}, region);
   const ebs = ebsClient({}, region);
+  const kms = kmsClient({}, region);
+  const destroy = () => {
+    clients.destroy();
+    sts.destroy();
+    ebs.destroy();
+    kms.destroy();
+  };
   try {
     const me = await sts.send(new GetCallerIdentityCommand({}));
-    const src = await openAmiSource(spec, { ec2: clients.ec2, ebs, accountId: me.Account ?? '' });
+    const src = await openAmiSource(spec, { ec2: clients.ec2, ebs, kms, accountId: me.Account ?? '' });
     return {
       ...src,
       close: async () => {
         await src.close();
-        clients.destroy();
-        sts.destroy();
-        ebs.destroy();
+        destroy();
       },
     };
   } catch (err) {
-    clients.destroy();
-    sts.destroy();
-    ebs.destroy();
+    destroy();
     throw err;
   }
 }
