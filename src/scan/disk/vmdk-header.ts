@@ -110,7 +110,11 @@ export async function readVmdkHeader(host: BlockDevice): Promise<VmdkHeader> {
     );
   }
   const text = (await host.read(descriptorOffset * 512, descriptorSectors * 512)).toString('latin1');
-  const { createType, extents } = parseDescriptor(text.replace(/\0[\s\S]*$/, ''));
+  const embedded = text.replace(/\0[\s\S]*$/, '');
+  if (embedded.trim() === '') {
+    throw refuse(host, 'VMDK sparse extent without an embedded descriptor is one part of a multi-file disk');
+  }
+  const { createType, extents } = parseDescriptor(embedded);
   if (!createType || !SINGLE_FILE.has(createType) || extents.length !== 1) {
     throw refuse(
       host,
