@@ -143,3 +143,10 @@ test('an unreachable PostgreSQL server is AMW_STORE_OPEN', async () => {
     isAmwError(e, 'AMW_STORE_OPEN'),
   );
 });
+
+test('limits that make no sense are refused before any work', async () => {
+  for (const limits of [{ timeoutMs: -1 }, { timeoutMs: 1.5 }, { timeoutMs: 10, maxRows: 0 }])
+    await assert.rejects(runReadOnlySql('/tmp/amw-no-such-store.db', 'select 1', limits), (e) =>
+      isAmwError(e, 'AMW_USAGE'),
+    );
+});

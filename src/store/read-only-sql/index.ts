@@ -1,7 +1,10 @@
+import { Value } from '@sinclair/typebox/value';
+import { AmwError } from '../../errors.ts';
 import { isPostgresUrl } from '../db.ts';
 import { checkReadOnlySql } from './refuse.ts';
 import { runPostgres } from './postgres.ts';
 import { runSqlite } from './sqlite.ts';
+import { ReadOnlySqlLimitsSchema } from './types.ts';
 import type { ReadOnlySqlLimits, ReadOnlySqlResult } from './types.ts';
 
 export { API_SQL_LIMITS, CLI_SQL_TIMEOUT_SECONDS, ReadOnlySqlLimitsSchema } from './types.ts';
@@ -18,6 +21,12 @@ export async function runReadOnlySql(
   sql: string,
   limits: ReadOnlySqlLimits,
 ): Promise<ReadOnlySqlResult> {
+  // Limits come from flags (serve --sql-timeout-ms, query --timeout): refuse nonsense plainly.
+  if (!Value.Check(ReadOnlySqlLimitsSchema, limits))
+    throw new AmwError(
+      'AMW_USAGE',
+      `SQL limits need a whole timeoutMs >= 0 and maxRows >= 1: ${JSON.stringify(limits)}`,
+    );
   const body = checkReadOnlySql(sql);
   return isPostgresUrl(target) ? runPostgres(target, body, limits) : runSqlite(target, body, limits);
 }
