@@ -8,6 +8,7 @@ import { openFs } from './probe.ts';
 import type { Mount } from './tree-vfs.ts';
 import { TreeVfs } from './tree-vfs.ts';
 import type { FstabEntry } from './fstab.ts';
+import type { PrefetchOptions } from '../vfs/prefetch.ts';
 import { parseFstab } from './fstab.ts';
 
 export interface PlacedVolume {
@@ -71,7 +72,10 @@ function matches(spec: string, v: Volume, fs: InodeFs): boolean {
  * Finds the root filesystem by content (an os-release file), then places the other volumes where
  * its fstab says. Volumes that hold no filesystem we read are passed over.
  */
-export async function assembleImage(disk: BlockDevice): Promise<AssembledImage> {
+export async function assembleImage(
+  disk: BlockDevice,
+  options: { prefetch?: PrefetchOptions } = {},
+): Promise<AssembledImage> {
   const opened: { volume: Volume; fs: InodeFs }[] = [];
   const failures: unknown[] = [];
   for (const volume of await findVolumes(disk)) {
@@ -121,5 +125,5 @@ export async function assembleImage(disk: BlockDevice): Promise<AssembledImage> 
     else unplaced.push(entry);
   }
   const tree: Mount[] = mounts.map((m) => ({ path: m.path, fs: m.fs }));
-  return { vfs: new TreeVfs(root.fs.label, tree), mounts, unplaced };
+  return { vfs: new TreeVfs(root.fs.label, tree, options.prefetch), mounts, unplaced };
 }

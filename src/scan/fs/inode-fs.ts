@@ -23,6 +23,11 @@ export interface InodeFs {
   /** At most `maxBytes` of the file's content (holes and unwritten extents read as zeros). */
   readData(ino: number, maxBytes: number): Promise<Buffer>;
   readLink(ino: number): Promise<string>;
+  /**
+   * Optional: reads ahead the on-disk inodes in use, many ranges at once (at most `maxBytes`), for a
+   * walk that is about to stat every entry. Returns the bytes asked for.
+   */
+  prefetchInodeTables?(maxBytes: number): Promise<number>;
 }
 
 export function fileTypeFromMode(mode: number): FileType {

@@ -1,6 +1,8 @@
 import type { ReadFileOptions, Vfs, VfsDirEntry, VfsStat } from '../vfs/vfs.ts';
 import { VfsError, normalizeImagePath } from '../vfs/vfs.ts';
 import type { InodeDirEntry, InodeFs } from './inode-fs.ts';
+import type { PrefetchOptions, PrefetchStats } from '../vfs/prefetch.ts';
+import { PREFETCH_DEFAULTS, prefetchGlobs } from '../vfs/prefetch.ts';
 
 /** A filesystem placed at a path of the combined tree ("/" for the root filesystem). */
 export interface Mount {
@@ -29,9 +31,13 @@ export class TreeVfs implements Vfs {
   private readonly mounts: Mount[];
   private readonly dirCache = new Map<string, Map<string, InodeDirEntry>>();
 
+  /** What the last prefetch did (for benchmarks and tests). */
+  lastPrefetch: PrefetchStats | undefined;
+
   constructor(
     readonly label: string,
     mounts: Mount[],
+    private readonly prefetchOptions: PrefetchOptions = {},
   ) {
     this.mounts = [...mounts];
     if (!this.mounts.some((m) => m.path === '/')) throw new Error('TreeVfs needs a mount at /');
@@ -84,6 +90,21 @@ export class TreeVfs implements Vfs {
 
   async close(): Promise<void> {
     this.dirCache.clear();
+  }
+
+  /**
+   * Visits what the checks declared with many reads in flight (see prefetchGlobs), crossing mount
+   * points like any lookup. A filesystem that a `**` glob will walk whole also reads its in-use
+   * inode tables ahead, all groups at once, instead of one inode block per lookup. Never throws.
+   */
+  async prefetch(globs: readonly string[]): Promise<void> {
+    const o = { ...PREFETCH_DEFAULTS, ...this.prefetchOptions };
+    if (!o.enabled) return;
+    const whole = this.mounts.filter((m) => globs.some((g) => walksWhole(g, m.path)));
+    const perFs = Math.floor(o.maxInodeTableBytes / Math.max(1, whole.length));
+    const tables = whole.map((m) => m.fs.prefetchInodeTables?.(perFs).catch(() => 0));
+    const [stats] = await Promise.all([prefetchGlobs(this, globs, o), ...tables]);
+    this.lastPrefetch = stats;
   }
 
   private fsOf(node: Node): InodeFs {
@@ -161,6 +182,14 @@ export class TreeVfs implements Vfs {
 
 function splitPath(p: string): string[] {
   return p.split('/').filter((s) => s !== '');
+}
+
+/** True when `glob` is "<dir>/**" with a plain <dir> at or above `mountPath`: the walk covers that filesystem. */
+function walksWhole(glob: string, mountPath: string): boolean {
+  if (!glob.endsWith('/**')) return false;
+  const base = glob.slice(0, -3) || '/';
+  if (/[*?]/.test(base)) return false;
+  return base === '/' || mountPath === base || mountPath.startsWith(base + '/');
 }
 
 function parentOf(p: string): string {

@@ -1,4 +1,5 @@
 import type { BlockDevice } from '../../disk/block-device.ts';
+import { MAX_READ_BYTES } from '../../disk/block-device.ts';
 import type { VfsStat } from '../../vfs/vfs.ts';
 import type { InodeDirEntry, InodeFs } from '../inode-fs.ts';
 import { MAX_LINK_BYTES } from '../inode-fs.ts';
@@ -15,6 +16,9 @@ import { parseDirBlock } from './dir.ts';
 /** Directories larger than this are taken as a corrupt size field. */
 const MAX_DIR_BYTES = 256 * 1024 * 1024;
 const DIR_READ_BATCH = 32;
+const PREFETCH_CHUNK = 1024 * 1024;
+/** Group descriptor flag: the group's inode table was never initialised (no inode in use). */
+const BG_INODE_UNINIT = 0x1;
 
 /** Read-only ext2/3/4 reader. Every structure is fetched on demand through `dev`. */
 export class Ext4Fs implements InodeFs {
@@ -142,6 +146,39 @@ export class Ext4Fs implements InodeFs {
     const inode = parseExt4Inode(raw, ino, this.label);
     this.inodes.set(ino, inode);
     return inode;
+  }
+
+  async prefetchInodeTables(maxBytes: number): Promise<number> {
+    const sb = this.sb;
+    const descBytes = sb.groupCount * sb.descSize;
+    if (descBytes > MAX_READ_BYTES) return 0;
+    const gdt = await this.dev.read((sb.firstDataBlock + 1) * sb.blockSize, descBytes);
+    const tableBlocks = Math.ceil((sb.inodesPerGroup * sb.inodeSize) / sb.blockSize);
+    const reads: Promise<Buffer>[] = [];
+    let total = 0;
+    for (let g = 0; g < sb.groupCount; g++) {
+      const d = gdt.subarray(g * sb.descSize, (g + 1) * sb.descSize);
+      const table = d.readUInt32LE(0x08) + (sb.is64 ? d.readUInt32LE(0x28) * 2 ** 32 : 0);
+      if (table === 0 || table + tableBlocks > sb.blocksCount) continue;
+      this.tables.set(g, table);
+      const free = d.readUInt16LE(0x0e) + (sb.is64 ? d.readUInt16LE(0x2e) * 65536 : 0);
+      let used = sb.inodesPerGroup;
+      if (sb.groupCsum) {
+        if (d.readUInt16LE(0x12) & BG_INODE_UNINIT) continue;
+        used -= d.readUInt16LE(0x1c) + (sb.is64 ? d.readUInt16LE(0x32) * 65536 : 0);
+      }
+      if (free >= sb.inodesPerGroup || used <= 0) continue;
+      let bytes = Math.min(used, sb.inodesPerGroup) * sb.inodeSize;
+      if (total + bytes > maxBytes) bytes = maxBytes - total;
+      // One read per MiB: a remote device splits it into its own blocks and fetches them together.
+      for (let at = 0; at < bytes; at += PREFETCH_CHUNK) {
+        reads.push(this.dev.read(table * sb.blockSize + at, Math.min(PREFETCH_CHUNK, bytes - at)));
+      }
+      total += bytes;
+      if (total >= maxBytes) break;
+    }
+    await Promise.all(reads);
+    return total;
   }
 
   private async inodeTable(group: number): Promise<number> {

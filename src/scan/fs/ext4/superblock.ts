@@ -9,6 +9,8 @@ const INCOMPAT_META_BG = 0x10;
 const INCOMPAT_64BIT = 0x80;
 const INCOMPAT_DIRDATA = 0x1000;
 export const INCOMPAT_INLINE_DATA = 0x8000;
+const RO_COMPAT_GDT_CSUM = 0x10;
+const RO_COMPAT_METADATA_CSUM = 0x400;
 
 export interface Ext4Super {
   readonly blockSize: number;
@@ -22,6 +24,8 @@ export interface Ext4Super {
   readonly descSize: number;
   readonly is64: boolean;
   readonly hasFileType: boolean;
+  /** Group descriptors carry checksums, so their "unused inodes" and "uninit" fields can be trusted. */
+  readonly groupCsum: boolean;
   readonly uuid: string;
   readonly volumeLabel: string;
 }
@@ -77,6 +81,7 @@ export function parseExt4Super(b: Buffer, label: string, deviceSize: number): Ex
     descSize,
     is64,
     hasFileType: (incompat & INCOMPAT_FILETYPE) !== 0,
+    groupCsum: (b.readUInt32LE(0x64) & (RO_COMPAT_GDT_CSUM | RO_COMPAT_METADATA_CSUM)) !== 0,
     uuid: formatUuid(b.subarray(0x68, 0x78)),
     volumeLabel: cString(b.subarray(0x78, 0x88)),
   };
