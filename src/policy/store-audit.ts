@@ -1,6 +1,5 @@
-import { Migrator } from 'kysely';
 import type { Kysely } from 'kysely';
-import { AmwError, messageOf } from '../errors.ts';
+import { migrateLedger } from '../store/ledger.ts';
 import type { AuditRow, AuditSink, NotificationRequest } from './audit.ts';
 import { POLICY_MIGRATIONS } from './migrations/index.ts';
 import type { Database } from '../store/schema.ts';
@@ -27,19 +26,7 @@ export function policyDb(db: Kysely<Database>): Kysely<PolicyTables> {
 
 /** Applies the policy engine's migrations; kept apart from the store's ledger so neither edits the other. */
 export async function migratePolicyTables(db: Kysely<PolicyTables>): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => POLICY_MIGRATIONS },
-    migrationTableName: 'amw_policy_migrations',
-    migrationLockTableName: 'amw_policy_migrations_lock',
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new AmwError('AMW_STORE_MIGRATION', `migration ${failed} failed: ${messageOf(error)}`, {
-      cause: error,
-    });
-  }
+  await migrateLedger(db, POLICY_MIGRATIONS, 'amw_policy_migrations');
 }
 
 const base = (r: AuditRow | NotificationRequest): Row => ({

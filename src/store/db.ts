@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import type { MigrationProvider } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { AmwError, messageOf } from '../errors.ts';
+import { migrateLedger } from './ledger.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Database as Schema } from './schema.ts';
 
@@ -80,20 +80,6 @@ export async function openStore(target: string, opts: OpenOptions = {}): Promise
   return store;
 }
 
-const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
-
 export async function migrateToLatest(db: Kysely<Schema>): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider,
-    migrationTableName: 'amw_migrations',
-    migrationLockTableName: 'amw_migrations_lock',
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new AmwError('AMW_STORE_MIGRATION', `migration ${failed} failed: ${messageOf(error)}`, {
-      cause: error,
-    });
-  }
+  await migrateLedger(db, MIGRATIONS, 'amw_migrations');
 }

@@ -1,6 +1,5 @@
-import { Migrator } from 'kysely';
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
-import { AmwError, messageOf } from '../../errors.ts';
+import type { Kysely, Migration } from 'kysely';
+import { migrateLedger } from '../../store/ledger.ts';
 
 // Same column-spec style as the store's own migrations: `name type`, `!` for NOT NULL, and
 // only text/integer so both dialects agree. Times are ISO-8601 UTC text.
@@ -159,18 +158,5 @@ export const WORKFLOW_MIGRATIONS: Record<string, Migration> = {
  * so they can be added to a store without touching the asset store's migration list.
  */
 export async function migrateWorkflow(db: Kysely<unknown>): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => WORKFLOW_MIGRATIONS };
-  const migrator = new Migrator({
-    db,
-    provider,
-    migrationTableName: 'amw_workflow_migrations',
-    migrationLockTableName: 'amw_workflow_migrations_lock',
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new AmwError('AMW_STORE_MIGRATION', `workflow migration ${failed} failed: ${messageOf(error)}`, {
-      cause: error,
-    });
-  }
+  await migrateLedger(db, WORKFLOW_MIGRATIONS, 'amw_workflow_migrations', 'workflow migration');
 }

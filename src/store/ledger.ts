@@ -1,0 +1,28 @@
+import { Migrator } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
+import { AmwError, messageOf } from '../errors.ts';
+
+/**
+ * Brings one set of migrations up to date under its own ledger table, so the asset store, the
+ * policy engine and the workflow each add tables without editing another's migration list.
+ */
+export async function migrateLedger<DB>(
+  db: Kysely<DB>,
+  migrations: Readonly<Record<string, Migration>>,
+  ledger: string,
+  what = 'migration',
+): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...migrations }) },
+    migrationTableName: ledger,
+    migrationLockTableName: `${ledger}_lock`,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new AmwError('AMW_STORE_MIGRATION', `${what} ${failed} failed: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+}
