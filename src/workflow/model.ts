@@ -16,8 +16,8 @@ export type ViolationState = (typeof VIOLATION_STATES)[number];
 /** States in which nothing more happens unless the resource matches again. */
 export const TERMINAL_STATES: readonly ViolationState[] = ['remediated', 'resolved'];
 
-export interface Violation {
-  id: string;
+/** What a policy evaluation says about one resource: the input that opens a violation. */
+export interface Finding {
   policy: string;
   group: string;
   accountId: string;
@@ -29,6 +29,13 @@ export interface Violation {
   why: string;
   /** The action the policy would take (what `remediate` runs), if any. */
   action: string | null;
+  /** Extra resource facts for templates (image name, tags...). JSON-safe. */
+  details?: Record<string, unknown>;
+}
+
+/** A finding with its lifecycle: what the workflow stores and moves on. */
+export interface Violation extends Required<Finding> {
+  id: string;
   state: ViolationState;
   /** The state to return to when a waiver expires. */
   stateBeforeWaiver: ViolationState | null;
@@ -38,8 +45,6 @@ export interface Violation {
   updatedAt: string;
   lastSeenAt: string;
   closedAt: string | null;
-  /** Extra resource facts for templates (image name, tags...). JSON-safe. */
-  details: Record<string, unknown>;
 }
 
 export interface Transition {
@@ -58,19 +63,6 @@ export interface Waiver {
   who: string;
   createdAt: string;
   expiresAt: string | null;
-}
-
-/** What a policy evaluation says about one resource: the input that opens a violation. */
-export interface Finding {
-  policy: string;
-  group: string;
-  accountId: string;
-  region: string;
-  resourceId: string;
-  owner: string | null;
-  why: string;
-  action: string | null;
-  details?: Record<string, unknown>;
 }
 
 /**
