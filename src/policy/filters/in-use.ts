@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { defineFilter } from './define.ts';
-import { describeRef, isLiveRef } from './usage.ts';
+import { USAGE_PERMISSIONS, describeRef, isLiveRef } from './usage.ts';
 
 const Kind = Type.Union(
   ['instance', 'launch-template-version', 'launch-configuration', 'auto-scaling-group', 'ssm-parameter'].map(
@@ -20,13 +20,8 @@ export default defineFilter({
     },
     { additionalProperties: false },
   ),
-  permissions: [
-    'ec2:DescribeInstances',
-    'ec2:DescribeLaunchTemplateVersions',
-    'autoscaling:DescribeAutoScalingGroups',
-    'autoscaling:DescribeLaunchConfigurations',
-    'ssm:GetParameters',
-  ],
+  // `kinds: [ssm-parameter]` selects the references the collector resolved from SSM parameters.
+  permissions: [...USAGE_PERMISSIONS, 'ssm:GetParameters'],
   needs: ['usage'],
   docs: {
     summary:

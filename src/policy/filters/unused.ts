@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { defineFilter } from './define.ts';
-import { liveUsage } from './usage.ts';
+import { USAGE_PERMISSIONS, liveUsage } from './usage.ts';
 
 export default defineFilter({
   type: 'unused',
@@ -9,12 +9,7 @@ export default defineFilter({
     { type: Type.Literal('unused'), value: Type.Optional(Type.Boolean()) },
     { additionalProperties: false },
   ),
-  permissions: [
-    'ec2:DescribeInstances',
-    'ec2:DescribeLaunchTemplateVersions',
-    'autoscaling:DescribeAutoScalingGroups',
-    'autoscaling:DescribeLaunchConfigurations',
-  ],
+  permissions: USAGE_PERMISSIONS,
   needs: ['usage'],
   docs: {
     summary:
