@@ -6,7 +6,7 @@ import { DEFAULT_GROUP } from './config.ts';
 import { compileText, runAll } from './engine.ts';
 import { Inventory } from './inventory.ts';
 import type { PolicyImage } from './resource.ts';
-import { NOW, RecordingEffects, image } from './testing.ts';
+import { NOW, RecordingEffects, image, naiveDeregisterPolicy } from './testing.ts';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -31,15 +31,7 @@ async function run(
   return { runs, audit, effects };
 }
 
-const NAIVE = `policies:
-  - name: naive-deregister
-    resource: aws.ami
-    filters:
-      - "tag:lifecycle": deprecated
-    actions:
-      - type: deregister
-        delete-snapshots: true
-`;
+const NAIVE = naiveDeregisterPolicy();
 
 const dep = [{ Key: 'lifecycle', Value: 'deprecated' }];
 
@@ -104,7 +96,7 @@ test('a naive deregister policy harms nothing in use, and every decision has an 
 });
 
 test('allow-in-use: true lets deregister act on used images but still spares shared snapshots', async () => {
-  const yaml = NAIVE.replace('    filters:', '    allow-in-use: true\n    filters:');
+  const yaml = naiveDeregisterPolicy(['allow-in-use: true']);
   const { effects } = await run(yaml, adversarialEstate());
   const deregistered = effects.calls.filter((c) => c.call === 'deregisterImage').map((c) => c.args[0]);
   assert.ok(deregistered.includes('ami-asg'));
@@ -113,7 +105,7 @@ test('allow-in-use: true lets deregister act on used images but still spares sha
 });
 
 test('max-resources trips before any action and records why for each match', async () => {
-  const yaml = NAIVE.replace('    filters:', '    max-resources: 3\n    filters:');
+  const yaml = naiveDeregisterPolicy(['max-resources: 3']);
   const { runs, audit, effects } = await run(yaml, adversarialEstate());
   assert.equal(effects.calls.length, 0);
   assert.match(runs[0]?.tripped ?? '', /9 of 10 resources matched .* max-resources 3/);
@@ -122,7 +114,7 @@ test('max-resources trips before any action and records why for each match', asy
 });
 
 test('max-resources-percent trips on the share of the group scope', async () => {
-  const yaml = NAIVE.replace('    filters:', '    max-resources-percent: 50\n    filters:');
+  const yaml = naiveDeregisterPolicy(['max-resources-percent: 50']);
   const { runs, effects } = await run(yaml, adversarialEstate());
   assert.equal(effects.calls.length, 0);
   assert.match(runs[0]?.tripped ?? '', /90\.0%/);

@@ -91,3 +91,19 @@ export function image(spec: ImageSpec, now = NOW): PolicyImage {
     })),
   };
 }
+
+/**
+ * The policy the guardrails exist for: deregister every deprecated image with its snapshots.
+ * `keys` are policy-level lines to add (`max-resources: 3`, `allow-in-use: true`).
+ */
+export function naiveDeregisterPolicy(keys: readonly string[] = [], name = 'naive-deregister'): string {
+  return `policies:
+  - name: ${name}
+    resource: aws.ami
+${keys.map((k) => `    ${k}\n`).join('')}    filters:
+      - "tag:lifecycle": deprecated
+    actions:
+      - type: deregister
+        delete-snapshots: true
+`;
+}

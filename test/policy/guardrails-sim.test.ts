@@ -2,32 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { naiveDeregisterPolicy } from '../../src/policy/testing.ts';
 import { withCollectedEstate } from '../helpers/collected-estate.ts';
 import { FIXTURES } from './harness.ts';
 
 const NOW = '2026-11-01T00:00:00Z';
-const NAIVE = `policies:
-  - name: naive-deregister
-    resource: aws.ami
-    filters:
-      - "tag:lifecycle": deprecated
-    actions:
-      - type: deregister
-        delete-snapshots: true
-`;
+const NAIVE = naiveDeregisterPolicy();
 
 const estate = withCollectedEstate(join(FIXTURES, 'estates/adversarial.yml'), { now: NOW });
 
 const state = (id: string) => estate.sim.state.images.get(id)?.state ?? 'gone';
 
 test('the circuit breaker trips before any action: exit 2, every match audited, nothing changed', async () => {
-  const file = estate.write(
-    'breaker.yml',
-    NAIVE.replace('    filters:', '    max-resources: 2\n    filters:').replace(
-      'naive-deregister',
-      'breaker',
-    ),
-  );
+  const file = estate.write('breaker.yml', naiveDeregisterPolicy(['max-resources: 2'], 'breaker'));
   assert.equal(await estate.run(file), 2);
   const rows = estate.audit('breaker');
   assert.equal(rows.length, 9);
