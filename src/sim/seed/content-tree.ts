@@ -14,7 +14,7 @@ import {
   truncate,
   writeFile,
 } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { AmwError, messageOf } from '../../errors.ts';
@@ -99,7 +99,16 @@ export async function buildContentTree(
 
   for (const tool of ['mke2fs', 'debugfs', ...(opts.table === 'gpt' ? ['sfdisk'] : [])])
     requireTool(tool, what);
-  await mkdir(cacheDir, { recursive: true });
+  // A home without a writable cache (a locked-down CI user) falls back to the temporary directory.
+  const dir = await mkdir(cacheDir, { recursive: true }).then(
+    () => cacheDir,
+    async () => {
+      const fallback = join(tmpdir(), `amiwarden-cache-${process.getuid?.() ?? 'user'}`, 'sim-images');
+      await mkdir(fallback, { recursive: true });
+      return fallback;
+    },
+  );
+  if (dir !== cacheDir) return buildContentTree(ct, seedDir, what, dir);
   const work = await mkdtemp(join(cacheDir, 'build-'));
   try {
     const tree = join(work, 'tree');
