@@ -1,4 +1,4 @@
-import { inflateRaw } from 'node:zlib';
+import { inflateRaw, inflateRawSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { BlockDevice } from './block-device.ts';
 import { CachedDevice } from './block-cache.ts';
@@ -9,6 +9,8 @@ import type { UnitMap } from './sparse-image.ts';
 
 const inflateRawAsync = promisify(inflateRaw);
 
+/** Small clusters inflate faster inline than through the thread pool; big ones must not block. */
+const SYNC_INFLATE_MAX = 64 * 1024;
 const OFFSET_MASK = 0x00fffffffffffe00n;
 const L1_RESERVED = 0x7f000000000001fen;
 const L2_RESERVED = 0x3f000000000001fen;
@@ -101,7 +103,11 @@ export class Qcow2Device extends SparseImageDevice {
     const packed = await this.host.read(m.host, m.length);
     let out: Buffer;
     try {
-      out = await inflateRawAsync(packed, { maxOutputLength: this.header.clusterSize });
+      const opts = { maxOutputLength: this.header.clusterSize };
+      out =
+        opts.maxOutputLength <= SYNC_INFLATE_MAX
+          ? inflateRawSync(packed, opts)
+          : await inflateRawAsync(packed, opts);
     } catch (err) {
       throw this.corrupt(`compressed cluster ${cluster} does not inflate: ${(err as Error).message}`);
     }

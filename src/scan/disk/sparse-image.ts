@@ -13,6 +13,8 @@ export type UnitMap =
   /** qcow2 extended L2: subunit i is at host + i*subSize when bit i of `allocated` is set, else zeros. */
   | { kind: 'subunits'; host: number; subSize: number; allocated: number };
 
+/** Unit locations remembered (a table walk per unit per read is most of a read's cost). */
+const MAX_MAPS = 64 * 1024;
 /** Decompressed units kept; bounded in bytes so a 2 MiB unit size cannot hold gigabytes. */
 const INFLATED_CACHE_BYTES = 32 * 1024 * 1024;
 
@@ -26,6 +28,7 @@ export abstract class SparseImageDevice implements BlockDevice {
   abstract readonly label: string;
   abstract readonly size: number;
   private inflated: CachedDevice | undefined;
+  private readonly maps = new Map<number, Promise<UnitMap>>();
 
   constructor(
     protected readonly host: BlockDevice,
@@ -58,7 +61,7 @@ export abstract class SparseImageDevice implements BlockDevice {
       pieces.push({ at, len, pos: at - offset });
       at += len;
     }
-    const maps = await Promise.all(pieces.map((p) => this.locate(Math.floor(p.at / u))));
+    const maps = await Promise.all(pieces.map((p) => this.unitMap(Math.floor(p.at / u))));
     // Runs of uncompressed pieces that follow each other both in the disk and in the file.
     const runs: { host: number; len: number; pos: number }[] = [];
     const work: Promise<void>[] = [];
@@ -96,6 +99,17 @@ export abstract class SparseImageDevice implements BlockDevice {
     return out;
   }
 
+  /** `locate`, remembered; concurrent asks for one unit share one table walk. */
+  private unitMap(unit: number): Promise<UnitMap> {
+    const known = this.maps.get(unit);
+    if (known) return known;
+    if (this.maps.size >= MAX_MAPS) this.maps.clear();
+    const p = this.locate(unit);
+    this.maps.set(unit, p);
+    p.catch(() => this.maps.delete(unit));
+    return p;
+  }
+
   /** Inflated units by virtual offset, behind the shared block cache (LRU, merged concurrent asks). */
   private inflatedView(): CachedDevice {
     if (!this.inflated) {
@@ -114,7 +128,7 @@ export abstract class SparseImageDevice implements BlockDevice {
 
   private async inflateUnit(start: number, len: number): Promise<Buffer> {
     const unit = Math.floor(start / this.unitSize);
-    const m = await this.locate(unit);
+    const m = await this.unitMap(unit);
     if (m.kind !== 'compressed') throw this.corrupt(`unit ${unit} changed kind`);
     const bytes = await this.inflate(unit, m);
     if (bytes.length > this.unitSize) throw this.corrupt(`unit ${unit} inflates past its size`);

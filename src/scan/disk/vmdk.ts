@@ -1,4 +1,4 @@
-import { inflate } from 'node:zlib';
+import { inflate, inflateSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { BlockDevice } from './block-device.ts';
 import { CachedDevice } from './block-cache.ts';
@@ -9,6 +9,8 @@ import { readVmdkHeader } from './vmdk-header.ts';
 
 const inflateAsync = promisify(inflate);
 const SECTOR = 512;
+/** Small units inflate faster inline than through the thread pool; big ones must not block. */
+const SYNC_INFLATE_MAX = 64 * 1024;
 /** A grain marker: the grain's first virtual sector (u64) and its compressed size (u32). */
 const MARKER_BYTES = 12;
 
@@ -73,7 +75,11 @@ export class VmdkDevice extends SparseImageDevice {
     const packed = await this.host.read(m.host, m.length);
     let out: Buffer;
     try {
-      out = await inflateAsync(packed, { maxOutputLength: this.header.grainBytes });
+      const opts = { maxOutputLength: this.header.grainBytes };
+      out =
+        opts.maxOutputLength <= SYNC_INFLATE_MAX
+          ? inflateSync(packed, opts)
+          : await inflateAsync(packed, opts);
     } catch (err) {
       throw this.corrupt(`grain ${grain} does not inflate: ${(err as Error).message}`);
     }
