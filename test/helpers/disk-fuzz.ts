@@ -43,6 +43,9 @@ export class PatchedDevice implements BlockDevice {
   }
 }
 
+/** Opens the disk a file holds (qcow2, VMDK) before assembly; absent means the file is the disk. */
+export type OpenDisk = (file: BlockDevice) => Promise<BlockDevice>;
+
 /** Deterministic 32-bit PRNG (mulberry32). */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -59,8 +62,8 @@ export function rng(seed: number): () => number {
  * What a scan asks of an image: find the root, place mounts, then typical lookups and a bounded
  * walk. Returns the error codes the lookups met (empty when all worked); an unclear error throws.
  */
-export async function exercise(dev: BlockDevice): Promise<string[]> {
-  const { vfs } = await assembleImage(dev);
+export async function exercise(dev: BlockDevice, open?: OpenDisk): Promise<string[]> {
+  const { vfs } = await assembleImage(open ? await open(dev) : dev);
   const codes: string[] = [];
   const attempt = async (fn: () => Promise<unknown>): Promise<void> => {
     try {
@@ -126,9 +129,9 @@ export interface FuzzReport {
 }
 
 /** Byte ranges the readers touch on a clean run: where mutations hurt. */
-export async function structureRanges(image: Buffer): Promise<[number, number][]> {
+export async function structureRanges(image: Buffer, open?: OpenDisk): Promise<[number, number][]> {
   const dev = new PatchedDevice(image, [], image.length, Infinity, true);
-  await exercise(dev);
+  await exercise(dev, open);
   const unique = new Map<string, [number, number]>();
   for (const r of dev.log!) if (r[1] <= 64 * 1024) unique.set(`${r[0]}:${r[1]}`, r);
   return [...unique.values()];
@@ -142,8 +145,9 @@ export async function fuzzImage(
   cases: number,
   seed: number,
   readBudget = 50_000,
+  open?: OpenDisk,
 ): Promise<FuzzReport> {
-  const ranges = await structureRanges(image);
+  const ranges = await structureRanges(image, open);
   const rand = rng(seed);
   const pick = (n: number): number => Math.floor(rand() * n);
   const report: FuzzReport = { cases, outcomes: {}, failures: [], maxCaseMs: 0, maxReads: 0, peakHeapMiB: 0 };
@@ -168,7 +172,7 @@ export async function fuzzImage(
     const t0 = performance.now();
     let outcome = 'ok';
     try {
-      const codes = await exercise(dev);
+      const codes = await exercise(dev, open);
       if (codes.length > 0) outcome = `lookup:${codes[0]}`;
     } catch (err) {
       if (isAmwError(err) || isVfsError(err)) outcome = err.code;

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chown, chmod, mkdir, open, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GPT_LINUX, makeDisk, makeExt4, makeXfs } from './disk-images.ts';
+import { GPT_LINUX, convertImage, makeDisk, makeExt4, makeXfs } from './disk-images.ts';
 import { makeLvmPv } from './lvm-writer.ts';
 
 async function smallRoot(root: string, fstab: string): Promise<void> {
@@ -84,4 +84,16 @@ export async function buildFuzzImages(work: string): Promise<{ gpt: Buffer; mbrL
   ]);
   execFileSync('sync');
   return { gpt: await readFile(p('a.img')), mbrLvm: await readFile(p('b.img')) };
+}
+
+/**
+ * The two fuzz disks in the formats that carry tables of their own, for mutating those tables:
+ * the GPT disk as a zlib-compressed qcow2 (4 KiB clusters: many L2 entries and compressed
+ * clusters), the MBR + LVM disk as a streamOptimized VMDK. Call after `buildFuzzImages(work)`.
+ */
+export async function buildFuzzFormatImages(work: string): Promise<{ gptQcow2: Buffer; mbrLvmVmdk: Buffer }> {
+  const p = (n: string): string => join(work, n);
+  convertImage(p('a.img'), p('a.qcow2'), 'qcow2', { compress: true, options: 'cluster_size=4096' });
+  convertImage(p('b.img'), p('b.vmdk'), 'vmdk', { options: 'subformat=streamOptimized' });
+  return { gptQcow2: await readFile(p('a.qcow2')), mbrLvmVmdk: await readFile(p('b.vmdk')) };
 }
