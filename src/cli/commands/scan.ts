@@ -188,11 +188,13 @@ async function runScan(source: string, raw: Record<string, unknown>, dbExplicit:
     throw new AmwError('AMW_USAGE', `scan: ${e?.path.slice(1) ?? ''} ${e?.message ?? 'invalid options'}`);
   }
   const given = raw as ScanOpts;
-  const { storeMissing } = await import('../../vulns/scan-vulns.ts');
   // An ami: scan is stored under its own AMI when a store is named (--db) or already exists;
   // an explicit --image always stores, creating the store.
   const ami = amiOf(source);
-  const implied = ami !== undefined && given.image === undefined && (dbExplicit || !storeMissing(given.db));
+  const implied =
+    ami !== undefined &&
+    given.image === undefined &&
+    (dbExplicit || !(await import('../../vulns/scan-vulns.ts')).storeMissing(given.db));
   const opts: ScanOpts = implied ? { ...given, image: ami } : given;
   const { scanImage } = await import('../../scan/scan-image.ts');
   const { REPORTS } = await import('../../scan/report/index.ts');
@@ -216,7 +218,7 @@ async function runScan(source: string, raw: Record<string, unknown>, dbExplicit:
   const vulnMod = wantVulns ? await import('../../vulns/scan-vulns.ts') : undefined;
   // Opened once: the advisory match reads it and --image writes the scan and the match to it.
   const store =
-    vulnMod && (opts.image !== undefined || !storeMissing(opts.db))
+    vulnMod && (opts.image !== undefined || !vulnMod.storeMissing(opts.db))
       ? await (await import('../../store/db.ts')).openStore(opts.db)
       : undefined;
   try {
