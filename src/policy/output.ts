@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PolicyRun } from './executor.ts';
 import type { CompiledPolicy } from './compile.ts';
+import { textTable } from '../text-table.ts';
 
 export interface RunInfo {
   readonly runId: string;
@@ -77,14 +78,10 @@ export function summaryRows(runs: readonly PolicyRun[]): Record<(typeof COLUMNS)
 
 /** A plain aligned table; tripped breakers are listed under it. */
 export function summaryTable(runs: readonly PolicyRun[]): string {
-  const rows = summaryRows(runs).map((r) => COLUMNS.map((c) => String(r[c])));
-  const widths = COLUMNS.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  const out = [line(COLUMNS), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  const out = textTable(
+    COLUMNS,
+    summaryRows(runs).map((r) => COLUMNS.map((c) => String(r[c]))),
+  );
   for (const r of runs) if (r.tripped) out.push(`! ${r.policy} (${r.group}): ${r.tripped}`);
   return `${out.join('\n')}\n`;
 }

@@ -1,15 +1,6 @@
 import type { VulnReport } from './findings.ts';
 import { SEVERITIES } from './model.ts';
-
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
-}
+import { textTable } from '../text-table.ts';
 
 /** A terminal rendering: findings, pending updates, summary, then warnings. */
 export function formatVulnReport(r: VulnReport): string {
@@ -19,7 +10,7 @@ export function formatVulnReport(r: VulnReport): string {
   if (r.findings.length > 0) {
     out.push('');
     out.push(
-      ...table(
+      ...textTable(
         ['SEVERITY', 'ADVISORY', 'PACKAGE', 'INSTALLED', 'FIXED', 'FIX DATE', 'AGE'],
         r.findings.map((f) => [
           f.severity,
@@ -36,7 +27,7 @@ export function formatVulnReport(r: VulnReport): string {
   if (r.pendingUpdates.length > 0) {
     out.push('');
     out.push(
-      ...table(
+      ...textTable(
         ['PENDING UPDATE', 'INSTALLED', 'CANDIDATE', 'SUITE', 'AGE'],
         r.pendingUpdates.map((p) => [p.package, p.installed, p.candidate, p.suite, `${p.ageDays}d`]),
       ),

@@ -8,6 +8,7 @@ import type { AwsEffects } from '../../policy/aws-effects.ts';
 import { StoreAudit, migratePolicyTables, policyDb } from '../../policy/store-audit.ts';
 import { loadInventory } from '../../policy/store-inventory.ts';
 import { summaryRows, summaryTable, writeOutputs } from '../../policy/output.ts';
+import { csvText } from '../../text-table.ts';
 import { addFlags, commonFlags, defineFlag } from '../flags.ts';
 import { EXIT_ERROR, ExitCode } from '../main.ts';
 import { loadPolicyTargets, policyFlags } from './validate.ts';
@@ -113,12 +114,12 @@ export const command: CommandModule = {
           );
         else if (opts.format === 'csv') {
           const rows = summaryRows(runs);
-          const cols = Object.keys(rows[0] ?? { policy: '' });
+          const cols = Object.keys(rows[0] ?? { policy: '' }) as (keyof (typeof rows)[number])[];
           console.log(
-            [
-              cols.join(','),
-              ...rows.map((r) => cols.map((c) => String(r[c as keyof typeof r])).join(',')),
-            ].join('\n'),
+            csvText(
+              cols,
+              rows.map((r) => cols.map((c) => String(r[c]))),
+            ),
           );
         } else if (!opts.quiet || runs.length > 0) process.stdout.write(summaryTable(runs));
         const tripped = runs.filter((r) => r.tripped);

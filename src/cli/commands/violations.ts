@@ -9,6 +9,7 @@ import {
   requireViolation,
   transitionsOf,
 } from '../../workflow/store/violations.ts';
+import { cellsOf, csvText, textTable } from '../../text-table.ts';
 import { addFlags, commonFlags, defineFlag } from '../flags.ts';
 import type { CommandModule } from './index.ts';
 
@@ -61,27 +62,10 @@ const COLS = [
 ] as const;
 
 function table(rows: Record<string, unknown>[], cols: readonly string[]): string {
-  const cells = rows.map((r) => cols.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))));
-  const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const line = (v: string[]) =>
-    v
-      .map((x, i) => x.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
   return [
-    line([...cols]),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...cells.map(line),
+    ...textTable(cols, cellsOf(rows, cols)),
     `(${rows.length} row${rows.length === 1 ? '' : 's'})`,
   ].join('\n');
-}
-
-function csv(rows: Record<string, unknown>[], cols: readonly string[]): string {
-  const q = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [cols.join(','), ...rows.map((r) => cols.map((c) => q(r[c])).join(','))].join('\n');
 }
 
 export const command: CommandModule = {
@@ -148,7 +132,7 @@ export const command: CommandModule = {
           rows = list as unknown as Record<string, unknown>[];
         }
         if (opts.format === 'json') console.log(JSON.stringify(rows, null, 2));
-        else if (opts.format === 'csv') console.log(csv(rows, cols));
+        else if (opts.format === 'csv') console.log(csvText(cols, cellsOf(rows, cols)));
         else console.log(table(rows, cols));
       } finally {
         await store.close();
