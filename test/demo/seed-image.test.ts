@@ -1,5 +1,5 @@
 // The demo's seed-built web image must show what its tree says: `dir:` of the tree laid out on the
-// host and `file:` of the image give the same findings, and an image built by an unprivileged user
+// host and `file:` of the image (ext4, and the same tree as XFS) give the same findings, and an image built by an unprivileged user
 // (who cannot chown) gives the same findings as one built by root.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,7 +42,7 @@ async function scan(spec: string): Promise<ScanResult> {
 }
 
 test(
-  'dir: of the web tree, file: of its seed-built image and an image built without root agree',
+  'dir: of the web tree, file: of its seed-built ext4 and XFS images and an image built without root agree',
   { skip },
   async () => {
     const work = await mkdtemp(join(tmpdir(), 'amw-seed-image-'));
@@ -58,6 +58,8 @@ test(
       assert.equal(fromImage.completeness, 'complete');
       assert.ok(fromImage.counts.fail > 0 && fromImage.counts.pass > 50);
       assert.deepEqual(findings(fromImage), findings(fromDir));
+      const xfs = await buildContentTree({ ...WEB, fs: 'xfs' }, SEEDS, 'web', join(work, 'root-cache'));
+      assert.deepEqual(findings(await scan(`file:${xfs}`)), findings(fromDir));
 
       // The same build as nobody: owners and modes come from the spec, not from who built it.
       const nobodyCache = join(work, 'nobody-cache');

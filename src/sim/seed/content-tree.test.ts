@@ -130,6 +130,36 @@ test(
   },
 );
 
+const xfsSkip = spawnSync('sh', ['-c', 'command -v mkfs.xfs && command -v xfs_db'], {
+  env: { ...process.env, PATH },
+}).status
+  ? 'xfsprogs is not installed (scripts/install-system-deps.sh)'
+  : false;
+
+test('an XFS image carries the same modes and owners through its protofile', { skip: xfsSkip }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'amw-ctree-'));
+  try {
+    await writeFile(join(dir, 'tree.yml'), TREE);
+    const image = await buildContentTree(
+      { trees: ['tree.yml'], fs: 'xfs', partitionTable: 'none' },
+      dir,
+      'x',
+      join(dir, 'cache'),
+    );
+    const core = (path: string): string =>
+      execFileSync('xfs_db', ['-r', '-c', `path ${path}`, '-c', 'print core.mode core.uid core.gid', image], {
+        env: { ...process.env, PATH },
+      }).toString();
+    assert.match(core('/etc/shadow'), /core.mode = 0100640\ncore.uid = 0\ncore.gid = 42/);
+    assert.match(core('/tmp'), /core.mode = 041777/);
+    assert.match(core('/usr/bin/tool'), /core.mode = 0104755/);
+    assert.match(core('/home/big/file'), /core.uid = 100000\ncore.gid = 200000/);
+    assert.match(core('/etc/mtab'), /core.mode = 0120777/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('a broken tree file is a seed error naming the file', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'amw-ctree-'));
   try {

@@ -1,36 +1,29 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import {
-  chmod,
-  lstat,
-  lutimes,
-  mkdir,
-  mkdtemp,
-  open,
-  readdir,
-  rename,
-  rm,
-  truncate,
-  writeFile,
-} from 'node:fs/promises';
+import { chmod, lstat, lutimes, mkdir, mkdtemp, open, readdir, rename, rm, truncate } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { AmwError, messageOf } from '../../errors.ts';
+import { AmwError } from '../../errors.ts';
+import { makeExt4, makeXfs, tool, TOOL_PATH, treeEntries } from './fs-makers.ts';
 import type { EstateSeed, SeedContentTreeT } from './schema.ts';
-import { layOutTree, loadTreeSpec, mergeTrees, modeOf } from './tree-spec.ts';
-import type { TreeMeta, TreeSpec } from './tree-spec.ts';
+import { layOutTree, loadTreeSpec, mergeTrees } from './tree-spec.ts';
+import type { TreeSpec } from './tree-spec.ts';
 
 /** Bumped when the image layout changes, so cached images built by an older layout are not reused. */
 const LAYOUT_VERSION = 1;
-/** Every inode and the superblock get this time, so the same inputs give the same bytes. */
+/** File and superblock times: an image does not depend on when it was built. */
 const FIXED_TIME = new Date('2024-01-02T03:04:05Z');
 const GPT_LINUX = '0FC63DAF-8483-4772-8E79-3D69D8477DE4';
-const PATH = `${process.env['PATH'] ?? ''}:/usr/sbin:/sbin`;
-const run = promisify(execFile);
+const PATH = TOOL_PATH;
 
-const TOOLS: Record<string, string> = { mke2fs: 'e2fsprogs', debugfs: 'e2fsprogs', sfdisk: 'fdisk' };
+const TOOLS: Record<string, string> = {
+  mke2fs: 'e2fsprogs',
+  debugfs: 'e2fsprogs',
+  'mkfs.xfs': 'xfsprogs',
+  xfs_db: 'xfsprogs',
+  sfdisk: 'fdisk',
+};
 
 /** Where built images are kept: AMW_CACHE_DIR, else the user's cache directory. */
 export function contentCacheDir(): string {
@@ -90,15 +83,17 @@ export async function buildContentTree(
 ): Promise<string> {
   const loaded = await Promise.all(ct.trees.map((t) => loadTreeSpec(resolve(seedDir, t))));
   const spec = selectTree(mergeTrees(...loaded.map((l) => l.spec)), ct.subtree, ct.omit);
-  const opts = { fs: ct.fs ?? 'ext4', sizeMiB: ct.sizeMiB ?? 64, table: ct.partitionTable ?? 'gpt' };
+  const fs = ct.fs ?? 'ext4';
+  // mkfs.xfs wants more room for its log and allocation groups.
+  const opts = { fs, sizeMiB: ct.sizeMiB ?? (fs === 'xfs' ? 128 : 64), table: ct.partitionTable ?? 'gpt' };
   const key = createHash('sha256')
     .update(JSON.stringify({ v: LAYOUT_VERSION, spec, opts, uuid: ct.uuid, label: ct.label }))
     .digest('hex');
   const out = join(cacheDir, `${key.slice(0, 32)}.img`);
   if (existsSync(out)) return out;
 
-  for (const tool of ['mke2fs', 'debugfs', ...(opts.table === 'gpt' ? ['sfdisk'] : [])])
-    requireTool(tool, what);
+  const tools = opts.fs === 'xfs' ? ['mkfs.xfs', 'xfs_db'] : ['mke2fs', 'debugfs'];
+  for (const t of [...tools, ...(opts.table === 'gpt' ? ['sfdisk'] : [])]) requireTool(t, what);
   // A home without a writable cache (a locked-down CI user) falls back to the temporary directory.
   const dir = await mkdir(cacheDir, { recursive: true }).then(
     () => cacheDir,
@@ -114,19 +109,17 @@ export async function buildContentTree(
     const tree = join(work, 'tree');
     await mkdir(tree);
     await chmod(tree, 0o755);
-    // Owners go into the filesystem with debugfs below, so the image is the same for any user.
     await layOutTree(spec, tree, false);
     await stampTimes(tree);
     const fsImage = join(work, 'fs.img');
     await truncate(await touch(fsImage), opts.sizeMiB * 1024 * 1024);
     const uuid = ct.uuid ?? defaultUuid(key);
     const env = { ...process.env, PATH, E2FSPROGS_FAKE_TIME: String(FIXED_TIME.getTime() / 1000) };
-    const mkfs = ['-q', '-F', '-t', 'ext4', '-U', uuid, '-E', `root_owner=0:0,hash_seed=${uuid}`, '-d', tree];
-    if (ct.label) mkfs.push('-L', ct.label);
-    await tool(what, 'mke2fs', [...mkfs, fsImage], env);
-    const cmds = join(work, 'debugfs.cmds');
-    await writeFile(cmds, (await ownershipCommands(tree, spec.meta ?? {})).join('\n') + '\n');
-    await tool(what, 'debugfs', ['-w', '-f', cmds, fsImage], env);
+    // Owners and modes come from the spec, not the laid-out files, so the image is the same for any user.
+    const entries = await treeEntries(tree, spec.meta ?? {});
+    const fsOpts = { uuid, label: ct.label, what, env };
+    if (opts.fs === 'xfs') await makeXfs(tree, fsImage, entries, fsOpts);
+    else await makeExt4(tree, fsImage, entries, fsOpts);
     let image = fsImage;
     if (opts.table === 'gpt') {
       image = join(work, 'disk.img');
@@ -152,51 +145,6 @@ export async function buildContentTree(
 async function touch(path: string): Promise<string> {
   await (await open(path, 'w')).close();
   return path;
-}
-
-async function tool(what: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string) {
-  try {
-    const child = run(cmd, args, { env, maxBuffer: 16 * 1024 * 1024 });
-    if (input !== undefined) child.child.stdin?.end(input);
-    const { stderr } = await child;
-    // debugfs reports a failed command on stderr and still exits 0.
-    if (cmd === 'debugfs' && /: (File not found|Invalid|Couldn't|Bad)/i.test(stderr)) throw new Error(stderr);
-  } catch (err) {
-    const detail = (err as { stderr?: string }).stderr?.trim() || messageOf(err);
-    throw new AmwError(
-      'AMW_SEED_CONTENT',
-      `${what}: ${cmd} failed: ${detail.split('\n').slice(0, 3).join(' ')}`,
-      {
-        cause: err,
-      },
-    );
-  }
-}
-
-/** debugfs commands giving every inode its tree-spec mode and owner (default root:root, 0755/0644). */
-async function ownershipCommands(root: string, meta: Readonly<Record<string, TreeMeta>>): Promise<string[]> {
-  const out: string[] = [];
-  const visit = async (path: string, host: string): Promise<void> => {
-    if (/[\s"\\]/.test(path))
-      throw new AmwError(
-        'AMW_SEED_CONTENT',
-        `tree path ${JSON.stringify(path)}: blanks and quotes are not supported`,
-      );
-    const st = await lstat(host);
-    const type = st.mode & 0o170000;
-    const m = meta[path];
-    const perms =
-      m?.mode !== undefined ? modeOf(m.mode) : type === 0o040000 ? 0o755 : type === 0o120000 ? 0o777 : 0o644;
-    out.push(`set_inode_field ${path} mode 0${(type | perms).toString(8)}`);
-    out.push(`set_inode_field ${path} uid ${m?.uid ?? 0}`);
-    out.push(`set_inode_field ${path} gid ${m?.gid ?? 0}`);
-    if (type === 0o040000) {
-      for (const name of (await readdir(host)).sort())
-        await visit(path === '/' ? `/${name}` : `${path}/${name}`, join(host, name));
-    }
-  };
-  await visit('/', root);
-  return out;
 }
 
 async function stampTimes(path: string): Promise<void> {

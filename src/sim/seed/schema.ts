@@ -105,8 +105,8 @@ export const SeedContentTree = closed({
   subtree: Opt(Type.String({ pattern: '^/[^\\s]+$' })),
   /** Directories left empty: mount points of filesystems built from a `subtree`. */
   omit: Opt(Type.Array(Type.String({ pattern: '^/[^\\s]+$' }))),
-  fs: Opt(Type.Literal('ext4')),
-  /** Filesystem size (default 64). */
+  fs: Opt(Type.Union([Type.Literal('ext4'), Type.Literal('xfs')])),
+  /** Filesystem size (default 64, XFS 128). */
   sizeMiB: Opt(Type.Integer({ minimum: 8, maximum: 4096 })),
   /** gpt (default): one Linux partition at 1 MiB; none: a bare filesystem. */
   partitionTable: Opt(Type.Union([Type.Literal('gpt'), Type.Literal('none')])),
