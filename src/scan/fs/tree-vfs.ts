@@ -29,7 +29,7 @@ const DIR_CACHE_SIZE = 256;
  */
 export class TreeVfs implements Vfs {
   private readonly mounts: Mount[];
-  private readonly dirCache = new Map<string, Map<string, InodeDirEntry>>();
+  private readonly dirCache = new Map<string, Promise<Map<string, InodeDirEntry>>>();
 
   /** What the last prefetch did (for benchmarks and tests). */
   lastPrefetch: PrefetchStats | undefined;
@@ -120,20 +120,32 @@ export class TreeVfs implements Vfs {
     return this.mounts.findIndex((m) => m.path === path);
   }
 
-  private async listing(node: Node): Promise<Map<string, InodeDirEntry>> {
+  private listing(node: Node): Promise<Map<string, InodeDirEntry>> {
     const key = `${node.mount}:${node.ino}`;
     const hit = this.dirCache.get(key);
-    if (hit) return hit;
-    const map = new Map<string, InodeDirEntry>();
-    for (const e of await this.fsOf(node).listDir(node.ino)) {
-      if (e.name !== '.' && e.name !== '..' && !map.has(e.name)) map.set(e.name, e);
+    if (hit) {
+      // Least recently used goes first: a directory every lookup passes through stays.
+      this.dirCache.delete(key);
+      this.dirCache.set(key, hit);
+      return hit;
     }
-    this.dirCache.set(key, map);
+    // The promise is cached, so many lookups under one directory at once list it once.
+    const p = this.fsOf(node)
+      .listDir(node.ino)
+      .then((entries) => {
+        const map = new Map<string, InodeDirEntry>();
+        for (const e of entries) {
+          if (e.name !== '.' && e.name !== '..' && !map.has(e.name)) map.set(e.name, e);
+        }
+        return map;
+      });
+    p.catch(() => this.dirCache.delete(key));
+    this.dirCache.set(key, p);
     if (this.dirCache.size > DIR_CACHE_SIZE) {
       const oldest = this.dirCache.keys().next().value;
       if (oldest !== undefined) this.dirCache.delete(oldest);
     }
-    return map;
+    return p;
   }
 
   /**
