@@ -24,7 +24,7 @@ test('seeded mutations of disk structures end in a result or a clear error', { s
     }
     // The format's own tables (qcow2 L1/L2 and compressed clusters, VMDK grain directory, tables
     // and markers) are what these mutate besides the disk inside.
-    if (!imageFormatSkip) {
+    if (!imageFormatSkip && FORMAT_CASES > 0) {
       for (const [name, image] of Object.entries(await buildFuzzFormatImages(work))) {
         images[name] = [image, FORMAT_CASES, openFormat];
       }
