@@ -114,6 +114,8 @@ export async function scanSimulatedEstate(sim: RunningSimulator, store: Store): 
 /** The demo's section: one line per image. */
 export function formatEstateScans(scans: readonly EstateScan[]): string {
   const lines = ['', 'Image scans (EBS direct API, no instance launched):'];
+  if (scans.length === 0)
+    lines.push('  none: no image of this estate has snapshot content, and no third-party image is in use');
   for (const s of scans) {
     const head = `  ${s.imageId} ${s.name.slice(0, 28).padEnd(28)}`;
     if (s.unscannable) lines.push(`${head} unscannable: ${s.unscannable}`);
