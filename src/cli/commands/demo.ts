@@ -78,7 +78,9 @@ export const command: CommandModule = {
   register(program) {
     const cmd = program
       .command('demo')
-      .description('simulate a realistic AWS estate, collect it into a fresh store and summarise it');
+      .description(
+        'simulate a realistic AWS estate, collect it into a fresh store, scan its images through the EBS direct API and summarise it',
+      );
     addFlags(cmd, commonFlags.db, commonFlags.quiet, ...Object.values(demoFlags));
     cmd.action(async (opts: { db: string; quiet?: boolean; seed?: string; roleName: string }) => {
       if (isPostgresUrl(opts.db))
