@@ -12,6 +12,7 @@ import { FLAG_EXTENTS, FLAG_INLINE_DATA, inlineDataXattr, parseExt4Inode } from 
 import type { MapContext } from './block-map.ts';
 import { blockMapRuns, extentRuns } from './block-map.ts';
 import { parseDirBlock } from './dir.ts';
+import { directoryRanges } from './dir-blocks.ts';
 
 /** Directories larger than this are taken as a corrupt size field. */
 const MAX_DIR_BYTES = 256 * 1024 * 1024;
@@ -154,8 +155,19 @@ export class Ext4Fs implements InodeFs {
     if (descBytes > MAX_READ_BYTES) return 0;
     const gdt = await this.dev.read((sb.firstDataBlock + 1) * sb.blockSize, descBytes);
     const tableBlocks = Math.ceil((sb.inodesPerGroup * sb.inodeSize) / sb.blockSize);
-    const reads: Promise<Buffer>[] = [];
+    const reads: Promise<unknown>[] = [];
     let total = 0;
+    // The directories met in the tables get their blocks read at once too: the walk lists every
+    // one, and this way it does not wait for each level of the tree in turn.
+    const dirReads: Promise<Buffer>[] = [];
+    let dirBytes = 0;
+    const readDirs = (table: Buffer): void => {
+      for (const r of directoryRanges(table, sb.inodeSize, sb.blockSize, sb.blocksCount)) {
+        if (total + dirBytes + r.length > maxBytes) return;
+        dirBytes += r.length;
+        dirReads.push(this.dev.read(r.at, r.length));
+      }
+    };
     for (let g = 0; g < sb.groupCount; g++) {
       const d = gdt.subarray(g * sb.descSize, (g + 1) * sb.descSize);
       const table = d.readUInt32LE(0x08) + (sb.is64 ? d.readUInt32LE(0x28) * 2 ** 32 : 0);
@@ -172,13 +184,15 @@ export class Ext4Fs implements InodeFs {
       if (total + bytes > maxBytes) bytes = maxBytes - total;
       // One read per MiB: a remote device splits it into its own blocks and fetches them together.
       for (let at = 0; at < bytes; at += PREFETCH_CHUNK) {
-        reads.push(this.dev.read(table * sb.blockSize + at, Math.min(PREFETCH_CHUNK, bytes - at)));
+        const len = Math.min(PREFETCH_CHUNK, bytes - at);
+        reads.push(this.dev.read(table * sb.blockSize + at, len).then(readDirs));
       }
       total += bytes;
       if (total >= maxBytes) break;
     }
     await Promise.all(reads);
-    return total;
+    await Promise.all(dirReads);
+    return total + dirBytes;
   }
 
   private async inodeTable(group: number): Promise<number> {
