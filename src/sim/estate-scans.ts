@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { ebsClient, regionClients } from '../aws/clients.ts';
+import { ebsClient, kmsClient, regionClients } from '../aws/clients.ts';
 import { AmwError, messageOf } from '../errors.ts';
 import { scanVfs } from '../scan/scan-image.ts';
 import type { VerdictCounts } from '../scan/scan-image.ts';
@@ -67,10 +67,11 @@ async function scanOne(sim: RunningSimulator, store: Store, t: Target): Promise<
   const access = { endpoint: sim.url, credentials: credentialsOf(sim.state, t.reader), maxAttempts: 3 };
   const clients = regionClients(access, t.region);
   const ebs = ebsClient(access, t.region);
+  const kms = kmsClient(access, t.region);
   const source = `ami:${t.imageId}`;
   const started = new Date();
   try {
-    const src = await openAmiSource(source, { ec2: clients.ec2, ebs, accountId: t.reader });
+    const src = await openAmiSource(source, { ec2: clients.ec2, ebs, kms, accountId: t.reader });
     try {
       const r = await scanVfs(src.vfs);
       out.scanId = await writeScan(store, t.imageId, { ...r, source });
@@ -95,6 +96,7 @@ async function scanOne(sim: RunningSimulator, store: Store, t: Target): Promise<
   } finally {
     clients.destroy();
     ebs.destroy();
+    kms.destroy();
   }
   return out;
 }
