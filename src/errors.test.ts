@@ -17,3 +17,11 @@ test('docs/errors.md documents every error code and no other', async () => {
   const documented = [...doc.matchAll(/^\| `(AMW_[A-Z0-9_]+)` \|/gm)].map((m) => m[1]).sort();
   assert.deepEqual(documented, Object.keys(ERROR_CATALOG).sort());
 });
+
+test('docs/errors.md gives each code the meaning the catalog gives it, word for word', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { ERROR_CATALOG } = await import('./errors.ts');
+  const doc = await readFile(new URL('../docs/errors.md', import.meta.url), 'utf8');
+  const rows = new Map([...doc.matchAll(/^\| `(AMW_[A-Z0-9_]+)` \| (.*) \|$/gm)].map((m) => [m[1], m[2]]));
+  for (const [code, meaning] of Object.entries(ERROR_CATALOG)) assert.equal(rows.get(code), meaning, code);
+});

@@ -22,7 +22,7 @@ export const ERROR_CATALOG = {
   AMW_STORE_OPEN: 'The asset store cannot be opened (bad path, bad URL, server unreachable).',
   AMW_STORE_MIGRATION: 'A schema migration failed; the store was left at the previous version.',
   AMW_QUERY_INVALID:
-    'The SQL given to `amiwarden query` is malformed or refers to unknown tables or columns.',
+    'The SQL given to `amiwarden query` or the API SQL console (`POST /api/sql`) is malformed, refers to unknown tables or columns, or failed while running.',
   AMW_QUERY_READ_ONLY: 'The SQL given tries to write; queries are read-only.',
   AMW_QUERY_TIMEOUT:
     'The SQL ran longer than its time limit (`amiwarden query --timeout`, `serve --sql-timeout-ms`) and was stopped.',
