@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { loadGroups } from '../../policy/config.ts';
 import { buildServer } from '../../server/app.ts';
+import { API_SQL_LIMITS } from '../../store/read-only-sql/index.ts';
 import { openStore } from '../../store/db.ts';
 import { addFlags, commonFlags, defineFlag } from '../flags.ts';
 import type { CommandModule } from './index.ts';
@@ -23,13 +24,13 @@ const serveFlags = {
     name: 'sql-timeout-ms',
     description: 'time limit of one SQL console statement',
     kind: 'number',
-    defaultValue: 5000,
+    defaultValue: API_SQL_LIMITS.timeoutMs,
   }),
   sqlRows: defineFlag({
     name: 'sql-max-rows',
     description: 'row cap of the SQL console',
     kind: 'number',
-    defaultValue: 1000,
+    defaultValue: API_SQL_LIMITS.maxRows,
   }),
 } as const;
 
@@ -39,7 +40,8 @@ interface ServeOpts {
   host: string;
   port: number;
   sqlTimeoutMs: number;
-  sqlMaxRows: number;
+  // Absent only if the API limits ever drop their row cap: then every row, as the store reads it.
+  sqlMaxRows?: number;
   quiet?: boolean;
 }
 
