@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { AmwError } from '../errors.ts';
 import type { InstalledPackage } from '../scan/packages/types.ts';
+import { unscannableReason } from '../scan/store/scan-store.ts';
 import type { ScanTables } from '../scan/store/scan-tables.ts';
 import type { Database } from '../store/schema.ts';
 import { vulnFacts } from './facts.ts';
@@ -87,6 +88,13 @@ export async function matchStoredScan(
   const d = db as unknown as Db;
   const scan = await d.selectFrom('scans').selectAll().where('scan_id', '=', scanId).executeTakeFirst();
   if (!scan) throw new AmwError('AMW_NOT_FOUND', `no stored scan ${scanId}`);
+  // An image that was never read has no package database at all: say why, not "unreadable".
+  const unscannable = unscannableReason(scan);
+  if (unscannable !== undefined)
+    throw new AmwError(
+      'AMW_SCAN_UNSCANNABLE',
+      `scan ${scanId}: image ${scan.image_id} was unscannable: ${unscannable}; no packages to match`,
+    );
   // An unreadable package database must never read as "nothing to patch".
   if (scan.packages_status !== 'ok')
     throw new AmwError(

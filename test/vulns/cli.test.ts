@@ -5,6 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scanImage } from '../../src/scan/scan-image.ts';
+import { writeScan, writeUnscannable } from '../../src/scan/store/scan-store.ts';
+import { openStore } from '../../src/store/db.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (p: string) => join(repo, 'test/fixtures/advisories', p);
@@ -110,4 +113,33 @@ test('advisories update imports local feeds, list shows them, check reports and 
   assert.match(bad!.err, /AMW_USAGE.*kind\[:release\]=URL\|FILE/);
   assert.equal(missing?.code, 2);
   assert.match(missing!.err, /AMW_ADVISORY_SOURCE: .*nope\.xml/);
+});
+
+test('advisories match --image on an image whose latest scan was unscannable says so and why (exit 2)', async () => {
+  const matchDb = join(dir, 'unscannable.db');
+  const ami = 'ami-0aa11bb22cc33dd44';
+  const reason = 'snapshot snap-0123456789abcdef0: KMS key alias/prod refuses Decrypt';
+  const store = await openStore(matchDb);
+  let readable: string;
+  try {
+    // An earlier, readable scan of the same image: --scan still matches it; --image takes the latest.
+    readable = await writeScan(store, ami, await scanImage(`dir:${debianRoot()}`));
+    await writeUnscannable(store, ami, `ami:${ami}`, reason, new Date(Date.now() + 60_000));
+  } finally {
+    await store.close();
+  }
+  const [latest, older] = amiwarden(
+    ['advisories', 'match', '--image', ami, '--db', matchDb],
+    ['advisories', 'match', '--scan', readable, '--db', matchDb, '--format', 'json'],
+  );
+  assert.equal(latest?.code, 2, latest?.err);
+  assert.equal(latest!.out, '');
+  assert.match(
+    latest!.err,
+    /AMW_SCAN_UNSCANNABLE: scan [0-9a-f-]{36}: image ami-0aa11bb22cc33dd44 was unscannable: /,
+  );
+  assert.ok(latest!.err.includes(reason), latest!.err);
+  assert.doesNotMatch(latest!.err, /package database/);
+  assert.equal(older?.code, 0, older?.err);
+  assert.equal((JSON.parse(older!.out) as { scanId: string }).scanId, readable);
 });
