@@ -58,7 +58,7 @@ export interface VulnReport {
   readonly distro: string;
   readonly release: string;
   /** The version scheme used to compare, or null when this OS has none we implement. */
-  readonly scheme: 'dpkg' | 'rpm' | null;
+  readonly scheme: 'dpkg' | 'rpm' | 'apk' | null;
   readonly findings: readonly VulnFinding[];
   readonly pendingUpdates: readonly PendingUpdate[];
   readonly summary: VulnSummary;

@@ -5,6 +5,7 @@ import type { VulnFinding, PendingUpdate, VulnReport } from './findings.ts';
 import { severityRank } from './model.ts';
 import type { StoredAdvisory } from './store.ts';
 import { summarise } from './summary.ts';
+import { compareApkVersions, isValidApkVersion } from './version/apk.ts';
 import { compareDpkgVersions } from './version/dpkg.ts';
 import { compareRpmEvr, parseRpmEvr } from './version/rpm.ts';
 
@@ -15,10 +16,10 @@ export interface MatchOptions {
 
 const DAY_MS = 86_400_000;
 
-export function schemeFor(
-  manager: InstalledPackage['manager'] | undefined,
-  os: OsRef,
-): 'dpkg' | 'rpm' | null {
+export type VersionScheme = 'dpkg' | 'rpm' | 'apk';
+
+export function schemeFor(manager: InstalledPackage['manager'] | undefined, os: OsRef): VersionScheme | null {
+  if (manager === 'apk' || (!manager && os.id === 'alpine')) return 'apk';
   if (manager === 'dpkg' || (!manager && ['debian', 'ubuntu'].includes(os.id))) return 'dpkg';
   if (
     manager === 'rpm' ||
@@ -28,7 +29,10 @@ export function schemeFor(
   return null;
 }
 
-function comparer(scheme: 'dpkg' | 'rpm') {
+function comparer(scheme: VersionScheme) {
+  if (scheme === 'apk')
+    return (installed: string, _epoch: number | undefined, other: string) =>
+      compareApkVersions(installed, other);
   if (scheme === 'dpkg')
     return (installed: string, _epoch: number | undefined, other: string) =>
       compareDpkgVersions(installed, other);
@@ -78,7 +82,16 @@ export function matchPackages(
   const findings: VulnFinding[] = [];
   const pending: PendingUpdate[] = [];
   if (scheme && index.distro === os.id && index.release === release) {
-    const cmp = comparer(scheme);
+    const base = comparer(scheme);
+    // apk orders malformed versions too (their broken tail sorts lowest); say which ones were.
+    const malformed = new Set<string>();
+    const cmp =
+      scheme === 'apk'
+        ? (installed: string, epoch: number | undefined, other: string) => {
+            for (const v of [installed, other]) if (!isValidApkVersion(v)) malformed.add(v);
+            return base(installed, epoch, other);
+          }
+        : base;
     for (const pkg of packages) {
       const seen = new Set<string>();
       const sourceName = pkg.sourceName ?? pkg.name;
@@ -128,6 +141,10 @@ export function matchPackages(
           ageDays: ageDays(best.firstSeen, now),
         });
     }
+    if (malformed.size > 0)
+      warnings.push(
+        `not valid apk versions, compared as apk orders them: ${[...malformed].sort().slice(0, 5).join(', ')}${malformed.size > 5 ? ` and ${malformed.size - 5} more` : ''}`,
+      );
   }
   findings.sort(
     (a, b) =>
