@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { AmwError } from '../errors.ts';
 
 /**
  * A flag is declared once, as data: the same spec feeds commander, the environment
@@ -49,6 +50,18 @@ function parseNumberFlag(name: string) {
     if (!Number.isFinite(n)) throw new Error(`--${name} expects a number, got "${raw}"`);
     return n;
   };
+}
+
+/**
+ * A `--now` value (run, workflow tick, waive): the time to act as of, or undefined when not given.
+ * Parsed here so commands share it without loading each other's engines.
+ */
+export function parseNow(raw: string | undefined): Date | undefined {
+  if (raw === undefined) return undefined;
+  const d = new Date(raw);
+  if (Number.isNaN(d.getTime()))
+    throw new AmwError('AMW_USAGE', `--now expects an ISO 8601 time, got "${raw}"`);
+  return d;
 }
 
 /** Flags shared by several commands. */

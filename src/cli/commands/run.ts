@@ -9,7 +9,7 @@ import { StoreAudit, migratePolicyTables, policyDb } from '../../policy/store-au
 import { loadInventory } from '../../policy/store-inventory.ts';
 import { summaryRows, summaryTable, writeOutputs } from '../../policy/output.ts';
 import { csvText } from '../../text-table.ts';
-import { addFlags, commonFlags, defineFlag } from '../flags.ts';
+import { addFlags, commonFlags, defineFlag, parseNow } from '../flags.ts';
 import { EXIT_ERROR, ExitCode } from '../main.ts';
 import { loadPolicyTargets, policyFlags } from './validate.ts';
 import type { CommandModule } from './index.ts';
@@ -74,10 +74,8 @@ export const command: CommandModule = {
     );
     cmd.action(async (opts: RunOpts, self: Command) => {
       // Everything is validated before anything is read or changed.
+      const evalTime = parseNow(opts.now) ?? new Date();
       const { policies } = await loadPolicyTargets(opts, self);
-      const evalTime = opts.now ? new Date(opts.now) : new Date();
-      if (Number.isNaN(evalTime.getTime()))
-        throw new AmwError('AMW_USAGE', `--now expects an ISO 8601 time, got "${opts.now}"`);
       if (opts.collect) {
         const { buildProgram } = await import('../main.ts');
         const sub = ['node', 'amiwarden', 'collect', '--db', opts.db];

@@ -5,8 +5,8 @@ import { openStore } from '../../store/db.ts';
 import { workflowStore } from '../../workflow/store/open.ts';
 import { addWaiver, endWaiver, listViolations, requireViolation } from '../../workflow/store/violations.ts';
 import type { Violation } from '../../workflow/model.ts';
-import { addFlags, commonFlags, defineFlag } from '../flags.ts';
-import { parseNow, workflowFlags } from './workflow.ts';
+import { addFlags, commonFlags, defineFlag, parseNow } from '../flags.ts';
+import { workflowFlags } from './workflow.ts';
 import type { CommandModule } from './index.ts';
 
 const flags = {

@@ -1,7 +1,6 @@
-import { AmwError } from '../../errors.ts';
 import { systemClock } from '../../workflow/clock.ts';
 import { offsetClock, runTick } from '../../workflow/run-tick.ts';
-import { addFlags, commonFlags, defineFlag } from '../flags.ts';
+import { addFlags, commonFlags, defineFlag, parseNow } from '../flags.ts';
 import { EXIT_FINDINGS } from '../main.ts';
 import { policyFlags } from './validate.ts';
 import type { CommandModule } from './index.ts';
@@ -24,14 +23,6 @@ interface TickOpts {
   now?: string;
   format: 'table' | 'json' | 'csv';
   quiet?: boolean;
-}
-
-export function parseNow(raw: string | undefined): Date | undefined {
-  if (raw === undefined) return undefined;
-  const d = new Date(raw);
-  if (Number.isNaN(d.getTime()))
-    throw new AmwError('AMW_USAGE', `--now expects an ISO 8601 time, got "${raw}"`);
-  return d;
 }
 
 export const command: CommandModule = {

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isAmwError } from '../errors.ts';
+import { parseNow } from './flags.ts';
+import { main } from './main.ts';
+
+test('parseNow: absent stays absent, an ISO 8601 time is that instant, anything else is a usage error', () => {
+  assert.equal(parseNow(undefined), undefined);
+  assert.equal(parseNow('2026-11-23T10:15:00Z')?.toISOString(), '2026-11-23T10:15:00.000Z');
+  assert.equal(parseNow('2026-11-23T10:15:00+02:00')?.toISOString(), '2026-11-23T08:15:00.000Z');
+  for (const raw of ['', 'yesterday', '2026-13-45'])
+    assert.throws(
+      () => parseNow(raw),
+      (e) => isAmwError(e, 'AMW_USAGE') && e.message === `--now expects an ISO 8601 time, got "${raw}"`,
+      raw,
+    );
+});
+
+test('run, workflow tick and waive refuse a bad --now in the same words, before opening the store', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'amw-now-'));
+  const db = join(dir, 'amiwarden.db');
+  const policy = join(dir, 'absent.yml');
+  const calls = [
+    ['run', '-p', policy, '--db', db],
+    ['workflow', 'tick', '-p', policy, '--db', db],
+    ['waive', 'ami-0123456789abcdef0', '--reason', 'r', '--expires', '7d', '--db', db],
+  ];
+  const err = process.stderr.write.bind(process.stderr);
+  try {
+    for (const args of calls) {
+      let stderr = '';
+      process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+      let code: number;
+      try {
+        code = await main(['node', 'amiwarden', ...args, '--now', 'next tuesday']);
+      } finally {
+        process.stderr.write = err;
+      }
+      assert.equal(code, 2, args.join(' '));
+      assert.equal(
+        stderr,
+        'amiwarden: error: AMW_USAGE: --now expects an ISO 8601 time, got "next tuesday"\n',
+        args.join(' '),
+      );
+      assert.equal(existsSync(db), false, `${args.join(' ')} opened the store`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
