@@ -229,3 +229,51 @@ test('valid versions are those apk accepts', () => {
   ])
     assert.equal(isValidApkVersion(v), false, JSON.stringify(v));
 });
+
+/** Small seeded generator (mulberry32): the same versions every run. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function generate(count: number, seed: number): string[] {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const num = () => pick(['0', '1', '2', '9', '10', '01', '00', '010', '20240101']);
+  const out: string[] = [];
+  for (let n = 0; n < count; n++) {
+    let v = num();
+    for (let k = Math.floor(r() * 3); k > 0; k--) v += `.${num()}`;
+    if (r() < 0.2) v += pick(['a', 'b', 'z']);
+    for (let k = Math.floor(r() * 2.5); k > 0; k--)
+      v += `_${pick(['alpha', 'beta', 'pre', 'rc', 'cvs', 'svn', 'git', 'hg', 'p'])}${r() < 0.5 ? num() : ''}`;
+    if (r() < 0.1) v += `~${pick(['0', 'ab', 'abc', 'f00d'])}`;
+    if (r() < 0.6) v += `-r${num()}`;
+    if (r() < 0.08) v += pick(['-1', '_x', '.', 'A', '-r']);
+    out.push(v);
+  }
+  return out;
+}
+
+test('apk version order on 3,000 generated versions: antisymmetric, and a sort agrees with every pair', () => {
+  const versions = generate(3000, 20261124);
+  assert.ok(versions.some((v) => !isValidApkVersion(v)) && versions.some(isValidApkVersion));
+  const sorted = [...versions].sort(compareApkVersions);
+  const r = rng(7);
+  for (let n = 0; n < 100_000; n++) {
+    const i = Math.floor(r() * sorted.length);
+    const j = Math.floor(r() * sorted.length);
+    const a = sorted[i]!;
+    const b = sorted[j]!;
+    const c = compareApkVersions(a, b);
+    assert.equal(compareApkVersions(b, a), -c || 0, `${a} vs ${b}`);
+    if (i < j) assert.ok(c <= 0, `sorted ${a} before ${b}, yet compares ${c}`);
+    if (c === 0) assert.equal(isValidApkVersion(a), isValidApkVersion(b), `${a} = ${b}`);
+  }
+});
