@@ -6,7 +6,7 @@
 //   spread one. --keep: leave the built volume in its temporary directory.
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { EBSClient } from '@aws-sdk/client-ebs';
@@ -90,6 +90,7 @@ interface Run {
   listCalls: number;
   maxInFlight: number;
   busyMs: number;
+  rounds: number;
   verdicts: string;
 }
 
@@ -179,6 +180,7 @@ try {
           listCalls: src.device.stats.listCalls,
           maxInFlight: src.device.stats.maxInFlight,
           busyMs: src.device.stats.busyMs,
+          rounds: src.device.stats.rounds,
           verdicts,
         });
         client.destroy();
@@ -193,36 +195,37 @@ try {
     await new Promise((resolve) => sim.once('exit', resolve));
   }
   const x = (v: number): string => `x${v.toFixed(2)}`;
+  const [load1] = loadavg();
   console.log(
     `bench/snapshot: ${VOLUME_GIB} GiB volume (${packed ? 'packed 64 MiB root' : 'root spread over the volume'}), ` +
       `${totalBlocks} blocks of 512 KiB, ${latencyMs} ms per call; file: scan ${floorMs.toFixed(0)} ms; ` +
-      `verdicts identical to file: in every run`,
+      `load average ${load1!.toFixed(1)} on ${cpus().length} CPUs; verdicts identical to file: in every run`,
   );
-  // Waiting: time with at least one block call in flight. Ideal: every needed block costs one
-  // latency, spread over the parallel fetches (blocks x latency / concurrency).
-  const idealOf = (r: Run): number => (r.blocks * latencyMs) / r.concurrency;
+  // Ideal: every needed block costs one latency, spread over the parallel fetches
+  // (blocks x latency / concurrency), i.e. ceil(blocks / concurrency) rounds. Rounds: the longest
+  // chain of calls that waited for each other (load-independent). Waiting: time with a call in
+  // flight (grows with the machine's load: a reply waits for the event loop).
+  const idealRounds = (r: Run): number => Math.ceil(r.blocks / r.concurrency);
+  const idealMs = (r: Run): number => (r.blocks * latencyMs) / r.concurrency;
   for (const r of runs) {
     console.log(
       `  prefetch ${r.prefetch ? 'on ' : 'off'} concurrency ${String(r.concurrency).padStart(2)}: ` +
         `blocks ${r.blocks}/${totalBlocks} (${((r.blocks / totalBlocks) * 100).toFixed(2)}%), ` +
-        `max in flight ${String(r.maxInFlight).padStart(2)}, waiting ${r.busyMs.toFixed(0)} ms vs ideal ` +
-        `${idealOf(r).toFixed(0)} ms: ${x(r.busyMs / idealOf(r))}; wall ${r.wallMs.toFixed(0)} ms`,
+        `max in flight ${String(r.maxInFlight).padStart(2)}, rounds ${r.rounds} vs ideal ${idealRounds(r)}: ` +
+        `${x(r.rounds / idealRounds(r))}; waiting ${r.busyMs.toFixed(0)} ms vs ideal ${idealMs(r).toFixed(0)} ms: ` +
+        `${x(r.busyMs / idealMs(r))}; wall ${r.wallMs.toFixed(0)} ms`,
     );
   }
   const find = (p: boolean, c: number): Run => runs.find((r) => r.prefetch === p && r.concurrency === c)!;
-  for (const p of [false, true]) {
-    const one = find(p, 1);
-    const sixteen = find(p, 16);
+  const compare = (label: string, slow: Run, fast: Run): void =>
     console.log(
-      `  prefetch ${p ? 'on ' : 'off'}: concurrency 16 vs 1: waiting ${x(one.busyMs / sixteen.busyMs)}, ` +
-        `wall ${x(one.wallMs / sixteen.wallMs)}`,
+      `  ${label}: rounds ${x(slow.rounds / fast.rounds)}, waiting ${x(slow.busyMs / fast.busyMs)}, ` +
+        `wall ${x(slow.wallMs / fast.wallMs)}`,
     );
-  }
-  const off16 = find(false, 16);
-  const on16 = find(true, 16);
-  console.log(
-    `  concurrency 16, prefetch on vs off: waiting ${x(off16.busyMs / on16.busyMs)}, wall ${x(off16.wallMs / on16.wallMs)}`,
-  );
+  compare('prefetch off, concurrency 16 vs 1', find(false, 1), find(false, 16));
+  compare('prefetch on,  concurrency 16 vs 1', find(true, 1), find(true, 16));
+  compare('concurrency 16, prefetch on vs off', find(false, 16), find(true, 16));
+  compare('prefetch on at 16 vs off at 1', find(false, 1), find(true, 16));
 } finally {
   if (keep) console.error(`bench/snapshot: kept ${work}`);
   else await rm(work, { recursive: true, force: true });

@@ -37,6 +37,12 @@ export interface EbsStats {
    * spent on the network, whatever the CPU did meanwhile (benchmarks compare it with the ideal).
    */
   busyMs: number;
+  /**
+   * The longest chain of calls that waited for one another: a call started after another finished
+   * is one round later. Times latency, it is the network's share of the wall time, whatever the
+   * machine's load; all calls independent would need blocks / concurrency rounds.
+   */
+  rounds: number;
 }
 
 const GIB = 1024 ** 3;
@@ -85,7 +91,10 @@ export class EbsSnapshotDevice implements BlockDevice {
     zeroBlocks: 0,
     maxInFlight: 0,
     busyMs: 0,
+    rounds: 0,
   };
+  /** The latest round among the calls finished so far. */
+  private finishedRound = 0;
   private busySince: number | undefined;
   private readonly cache = new Map<number, Buffer>();
   private readonly inflight = new Map<number, Promise<Buffer>>();
@@ -207,6 +216,16 @@ export class EbsSnapshotDevice implements BlockDevice {
   }
 
   private async fetch(index: number, token: string): Promise<Buffer> {
+    const round = this.finishedRound + 1;
+    this.stats.rounds = Math.max(this.stats.rounds, round);
+    try {
+      return await this.fetchOnce(index, token);
+    } finally {
+      this.finishedRound = Math.max(this.finishedRound, round);
+    }
+  }
+
+  private async fetchOnce(index: number, token: string): Promise<Buffer> {
     const attempts = 1 + (this.opts.retries ?? 3);
     let last: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {
