@@ -16,7 +16,8 @@ export interface OsRef {
  */
 export function releaseKey(os: OsRef): string {
   const v = os.versionId.trim();
-  if (os.id === 'alpine') return v.split('.').slice(0, 2).join('.');
+  // Edge and pre-releases say "3.21_alpha20240807": the branch is still the leading major.minor.
+  if (os.id === 'alpine') return /^\d+\.\d+/.exec(v)?.[0] ?? v;
   if (['rocky', 'almalinux', 'rhel', 'centos', 'ol'].includes(os.id)) return v.split('.')[0] ?? v;
   return v;
 }
