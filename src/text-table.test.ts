@@ -34,3 +34,22 @@ test('cellsOf prints null and undefined as empty cells and numbers as text', () 
     ['x', ''],
   ]);
 });
+
+test('textTable shows line breaks and tabs as escapes and cuts cells past maxWidth with an ellipsis', () => {
+  assert.deepEqual(textTable(['k', 'v'], [['a\tb', 'one\r\ntwo']]), [
+    'k     v',
+    '----  ----------',
+    'a\\tb  one\\r\\ntwo',
+  ]);
+  assert.deepEqual(
+    textTable(
+      ['name', 'n'],
+      [
+        ['abcdefgh', '1'],
+        ['ab', '22'],
+      ],
+      { maxWidth: 5 },
+    ),
+    ['name   n', '-----  --', 'abcd…  1', 'ab     22'],
+  );
+});

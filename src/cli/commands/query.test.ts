@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORE_TARGETS, announceSkips } from '../../store/testing.ts';
 import { main } from '../main.ts';
+import { formatCsv, formatJson, formatTable } from './query.ts';
 
 announceSkips();
 
@@ -102,4 +103,49 @@ test('query --timeout takes seconds, from the flag or AMIWARDEN_TIMEOUT, and ref
   } finally {
     await fresh.dispose();
   }
+});
+
+test('query table and CSV: quoted CSV cells, escaped line breaks and cut long cells in the table, every digit in CSV', async () => {
+  const fresh = await STORE_TARGETS[0]!.fresh();
+  try {
+    const sql = `select 'a,b' as c, 'say "hi"' as q, 'l1' || char(10) || 'l2' as n, null as z, 1.23456 as f, printf('%.*c', 80, 'x') as long`;
+    const csv = await amiwarden('query', '--db', fresh.target, '-f', 'csv', sql);
+    assert.equal(csv.code, 0, csv.stderr);
+    assert.equal(csv.stdout, `c,q,n,z,f,long\n"a,b","say ""hi""","l1\nl2",,1.23456,${'x'.repeat(80)}\n`);
+    const table = await amiwarden('query', '--db', fresh.target, sql);
+    assert.equal(table.code, 0, table.stderr);
+    assert.deepEqual(table.stdout.split('\n'), [
+      `c    q         n       z  f     long`,
+      `---  --------  ------  -  ----  ${'-'.repeat(60)}`,
+      `a,b  say "hi"  l1\\nl2     1.23  ${'x'.repeat(59)}…`,
+      '(1 row)',
+      '',
+    ]);
+    const json = await amiwarden('query', '--db', fresh.target, '-f', 'json', sql);
+    assert.deepEqual(JSON.parse(json.stdout), [
+      { c: 'a,b', q: 'say "hi"', n: 'l1\nl2', z: null, f: 1.23456, long: 'x'.repeat(80) },
+    ]);
+  } finally {
+    await fresh.dispose();
+  }
+});
+
+test('formatTable and formatCsv print what PostgreSQL hands over as objects; JSON keeps dates, documents and big integers', () => {
+  const r = {
+    columns: ['at', 'doc', 'raw', 'big'],
+    rows: [[new Date('2026-11-23T10:00:00Z'), { a: [1, 'x,y'] }, Uint8Array.of(1, 255), 2n ** 64n]],
+  };
+  assert.equal(
+    formatCsv(r),
+    'at,doc,raw,big\n2026-11-23T10:00:00.000Z,"{""a"":[1,""x,y""]}",\\x01ff,18446744073709551616',
+  );
+  assert.equal(
+    formatTable(r).split('\n')[2],
+    '2026-11-23T10:00:00.000Z  {"a":[1,"x,y"]}  \\x01ff  18446744073709551616',
+  );
+  const [json] = JSON.parse(formatJson(r)) as Array<Record<string, unknown>>;
+  assert.deepEqual(
+    [json?.at, json?.doc, json?.big],
+    ['2026-11-23T10:00:00.000Z', { a: [1, 'x,y'] }, '18446744073709551616'],
+  );
 });

@@ -1,5 +1,6 @@
 import { AmwError } from '../../errors.ts';
 import { CLI_SQL_TIMEOUT_SECONDS, runReadOnlySql } from '../../store/read-only-sql/index.ts';
+import { csvText, textTable } from '../../text-table.ts';
 import { addFlags, commonFlags, defineFlag } from '../flags.ts';
 import type { CommandModule } from './index.ts';
 
@@ -17,35 +18,36 @@ const timeoutFlag = defineFlag({
   defaultValue: CLI_SQL_TIMEOUT_SECONDS,
 });
 
-function cell(v: unknown): string {
+/** A value as text for the table and CSV: JSON keeps the engine's own types instead. */
+function text(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number' && !Number.isInteger(v)) return String(Math.round(v * 100) / 100);
   if (typeof v === 'bigint') return v.toString();
+  // PostgreSQL hands timestamps, jsonb and bytea over as objects: print what the column holds.
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Uint8Array) return `\\x${Buffer.from(v).toString('hex')}`;
+  if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }
 
-export function formatTable(r: QueryResult): string {
-  const cells = r.rows.map((row) => row.map(cell));
-  const widths = r.columns.map((c, i) =>
-    Math.min(60, Math.max(c.length, ...cells.map((row) => (row[i] ?? '').length))),
-  );
-  const line = (vals: string[]) =>
-    vals
-      .map((v, i) => v.slice(0, 60).padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  const out = [line(r.columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
-  out.push(`(${r.rows.length} row${r.rows.length === 1 ? '' : 's'})`);
-  return out.join('\n');
-}
+// Fractions are rounded for the eye only; CSV keeps every digit for the spreadsheet.
+const tableCell = (v: unknown): string =>
+  typeof v === 'number' && !Number.isInteger(v) ? String(Math.round(v * 100) / 100) : text(v);
 
-function csvCell(v: unknown): string {
-  const s = cell(typeof v === 'number' ? String(v) : v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+export function formatTable(r: QueryResult): string {
+  const lines = textTable(
+    r.columns,
+    r.rows.map((row) => row.map(tableCell)),
+    { maxWidth: 60 },
+  );
+  lines.push(`(${r.rows.length} row${r.rows.length === 1 ? '' : 's'})`);
+  return lines.join('\n');
 }
 
 export function formatCsv(r: QueryResult): string {
-  return [r.columns, ...r.rows].map((row) => row.map(csvCell).join(',')).join('\n');
+  return csvText(
+    r.columns,
+    r.rows.map((row) => row.map(text)),
+  );
 }
 
 export function formatJson(r: QueryResult): string {
