@@ -162,7 +162,19 @@ test('amiwarden advisories update + scan --advisories on the Alpine root (CLI, S
   };
   const up = run('advisories', 'update', '--db', db, '--source', `osv=${OSV}`);
   assert.equal(up.code, 0, up.err);
-  const scan = run('scan', `dir:${root}`, '--checks', 'hygiene', '--advisories', '--db', db, '-f', 'json');
+  const scan = run(
+    'scan',
+    `dir:${root}`,
+    '--checks',
+    'hygiene',
+    '--advisories',
+    '--db',
+    db,
+    '--image',
+    'ami-0a1b2c3d4e5f60718',
+    '-f',
+    'json',
+  );
   const json = JSON.parse(scan.out) as {
     vulns: { status: string; report: VulnReport };
   };
@@ -171,4 +183,8 @@ test('amiwarden advisories update + scan --advisories on the Alpine root (CLI, S
   const check = run('advisories', 'check', root, '--db', db);
   assert.match(check.out, /ALPINE-CVE-2099-4001/);
   assert.doesNotMatch(check.out, /ALPINE-CVE-2099-400[4679]/);
+  // The stored scan's inventory (origins included) matches again offline.
+  const stored = run('advisories', 'match', '--image', 'ami-0a1b2c3d4e5f60718', '--db', db, '-f', 'json');
+  assert.equal(stored.code, 0, stored.err);
+  assert.deepEqual(brief((JSON.parse(stored.out) as VulnReport).findings), EXPECTED);
 });
