@@ -52,6 +52,16 @@ function specs(bs: number): CraftSpec[] {
       extents: range(300, (i) => ({ startoff: 2 * i, count: 1, unwritten: i % 50 === 7 })),
       size: 600 * bs,
     },
+    // 1 KiB blocks hold 59 records: more than 20 leaves need a level of index nodes too.
+    ...(bs === 1024
+      ? [
+          {
+            path: '/d3/two-level',
+            extents: range(1300, (i) => ({ startoff: 3 * i + (i % 2), count: 1, unwritten: i % 97 === 3 })),
+            size: 3900 * bs + 99,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -93,21 +103,31 @@ for (const [n, c] of CONFIGS.entries()) {
         try {
           for (const [i, f] of files.entries()) {
             const spec = wanted[i]!;
-            const core = xfsDb(img, [`inode ${f.ino}`, 'p core.format core.nextents core.size core.nblocks']);
+            const core = xfsDb(img, [
+              `inode ${f.ino}`,
+              'p core.format core.nextents core.size core.nblocks',
+              ...(f.format === 'btree' ? ['p u3.bmbt.level'] : []),
+              'bmap',
+            ]);
             const format = /core.format = \d+ \((\w+)\)/.exec(core)?.[1];
             const nextents = Number(/core.nextents = (\d+)/.exec(core)?.[1]);
             assert.equal(format, f.format, `${f.path}: xfs_db format`);
             assert.equal(format, spec.extents.length > 21 ? 'btree' : 'extents');
             assert.ok(nextents > 1);
+            if (format === 'btree') {
+              assert.equal(
+                Number(/u3.bmbt.level = (\d+)/.exec(core)?.[1]),
+                f.levels,
+                `${f.path}: tree levels`,
+              );
+            }
             assert.equal(nextents, spec.extents.length, `${f.path}: xfs_db nextents`);
-            const blocks = spec.extents.reduce((s, e) => s + e.count, 0) + f.leafBlocks.length;
+            const blocks = spec.extents.reduce((s, e) => s + e.count, 0) + f.treeBlocks.length;
             assert.equal(Number(/core.nblocks = (\d+)/.exec(core)?.[1]), blocks, `${f.path}: nblocks`);
 
             // xfs_db decodes the fork (or walks the tree) itself: the map it sees is the plan.
             const bmap = [
-              ...xfsDb(img, [`inode ${f.ino}`, 'bmap']).matchAll(
-                /^data offset (\d+) startblock (\d+) \((\d+)\/\d+\) count (\d+) flag (\d)$/gm,
-              ),
+              ...core.matchAll(/^data offset (\d+) startblock (\d+) \((\d+)\/\d+\) count (\d+) flag (\d)$/gm),
             ];
             for (const m of bmap) agsUsed.add(Number(m[3]));
             assert.deepEqual(

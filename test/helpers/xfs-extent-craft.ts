@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { INODE_CORE, INODE_SIZE, bmbtShape, buildDataFork } from './xfs-bmbt-writer.ts';
 
 /**
  * XFS images whose regular files have many extents, holes and unwritten extents, built without
  * root or mounting. mkfs.xfs 6.1 lays every protofile file out in one extent (and corrupts the
  * image when it cannot), so each file is written packed (its extents' blocks, in a shuffled
- * physical order, then room for its B+tree leaves); the inode's data fork and the leaf blocks are
+ * physical order, then room for its B+tree blocks); the inode's data fork and the tree blocks are
  * then rewritten in place and their CRCs recomputed with `xfs_db -x "crc -r"`. Every built image
  * must pass `xfs_repair -n`.
  */
@@ -34,7 +35,10 @@ export interface CraftedFile {
   readonly expected: Buffer;
   /** Physical filesystem block of each planned extent, in plan order. */
   readonly startblocks: readonly number[];
-  readonly leafBlocks: readonly number[];
+  /** The B+tree's blocks below the root, leaves first. */
+  readonly treeBlocks: readonly number[];
+  /** Levels below the root in the inode (0: extent list). */
+  readonly levels: number;
   readonly format: 'extents' | 'btree';
 }
 
@@ -62,12 +66,6 @@ const run = (cmd: string, args: string[]): string =>
 export const xfsDb = (img: string, cmds: readonly string[], write = false): string =>
   run('xfs_db', [write ? '-x' : '-r', ...cmds.flatMap((c) => ['-c', c]), img]);
 
-const INODE_SIZE = 512;
-const CORE = 176;
-const FORK = INODE_SIZE - CORE;
-const IN_INODE_MAX = FORK / 16;
-const ROOT_MAX = Math.floor((FORK - 4) / 16);
-const LEAF_HEADER = 72;
 const FILLER = 0xa5;
 
 /** Deterministic bytes (xorshift32) so a failure reproduces. */
@@ -94,25 +92,6 @@ function shuffled(n: number, seed: number): number[] {
   return order;
 }
 
-/** One 128-bit bmbt record: flag(1) startoff(54) startblock(52) blockcount(21), big-endian. */
-function packExtent(b: Buffer, at: number, startoff: number, startblock: number, e: PlannedExtent): void {
-  const sb = BigInt(startblock);
-  const hi = (e.unwritten ? 1n << 63n : 0n) | (BigInt(startoff) << 9n) | (sb >> 43n);
-  const lo = ((sb & ((1n << 43n) - 1n)) << 21n) | BigInt(e.count);
-  b.writeBigUInt64BE(hi, at);
-  b.writeBigUInt64BE(lo, at + 8);
-}
-
-function leafCount(n: number, blockSize: number): number {
-  if (n <= IN_INODE_MAX) return 0;
-  const max = (blockSize - LEAF_HEADER) / 16;
-  const leaves = Math.ceil(n / max);
-  // Non-root bmbt blocks must be at least half full, or xfs_repair rejects the tree.
-  if (leaves > 1 && Math.floor(n / leaves) < Math.floor(max / 2)) throw new Error(`${n} extents`);
-  if (leaves > ROOT_MAX) throw new Error(`${n} extents need a taller tree than this builder makes`);
-  return leaves;
-}
-
 function checkPlan(spec: CraftSpec, blockSize: number): void {
   let end = 0;
   for (const e of spec.extents) {
@@ -129,7 +108,7 @@ interface Planned {
   /** Position (in blocks) of each planned extent inside the packed file. */
   slots: number[];
   dataBlocks: number;
-  leaves: number;
+  treeBlocks: number;
 }
 
 function plan(spec: CraftSpec, bs: number, seed: number): Planned {
@@ -148,9 +127,9 @@ function plan(spec: CraftSpec, bs: number, seed: number): Planned {
     slots[i] = at;
     at += spec.extents[i]!.count;
   }
-  const leaves = leafCount(spec.extents.length, bs);
-  const packed = Buffer.concat([...order.map((i) => bytes[i]!), Buffer.alloc(leaves * bs)]);
-  return { spec, expected, packed, slots, dataBlocks: at, leaves };
+  const treeBlocks = bmbtShape(spec.extents.length, bs).reduce((a, b) => a + b, 0);
+  const packed = Buffer.concat([...order.map((i) => bytes[i]!), Buffer.alloc(treeBlocks * bs)]);
+  return { spec, expected, packed, slots, dataBlocks: at, treeBlocks };
 }
 
 /** The protofile: every crafted file (and /etc/os-release, so `file:` finds a root) under its parents. */
@@ -218,12 +197,12 @@ export async function buildFragmentedXfs(
   ]);
 
   const out: CraftedFile[] = [];
+  const crc: string[] = [];
   const fh = await open(image, 'r+');
   try {
     for (const p of plans) {
-      const db = (...c: string[]): string => xfsDb(image, [`path ${p.spec.path}`, ...c]);
-      const ino = num(db('inode'), /current inode number is (\d+)/);
-      const bmap = db('bmap');
+      const bmap = xfsDb(image, [`path ${p.spec.path}`, 'inode', 'bmap']);
+      const ino = num(bmap, /current inode number is (\d+)/);
       const start = num(bmap, /^data offset 0 startblock (\d+) /m);
       if (
         (bmap.match(/^data offset/gm) ?? []).length !== 1 ||
@@ -231,65 +210,53 @@ export async function buildFragmentedXfs(
       ) {
         throw new Error(`mkfs.xfs did not lay ${p.spec.path} out in one extent: ${bmap}`);
       }
-      const byteOf = (fsb: number): number => num(xfsDb(image, [`convert fsblock ${fsb} byte`]), /\((\d+)\)/);
       const startblocks = p.slots.map((s) => start + s);
-      const leafBlocks = Array.from({ length: p.leaves }, (_, j) => start + p.dataBlocks + j);
-
-      const fork = Buffer.alloc(FORK);
-      const ext = p.spec.extents;
-      if (p.leaves === 0) {
-        ext.forEach((e, i) => packExtent(fork, i * 16, e.startoff, startblocks[i]!, e));
-      } else {
-        fork.writeUInt16BE(1, 0);
-        fork.writeUInt16BE(p.leaves, 2);
-        const per = Math.ceil(ext.length / p.leaves);
-        for (let j = 0; j < p.leaves; j++) {
-          const recs = ext.slice(j * per, (j + 1) * per);
-          fork.writeBigUInt64BE(BigInt(recs[0]!.startoff), 4 + j * 8);
-          fork.writeBigUInt64BE(BigInt(leafBlocks[j]!), 4 + ROOT_MAX * 8 + j * 8);
-          const at = byteOf(leafBlocks[j]!);
-          const leaf = Buffer.alloc(bs);
-          leaf.writeUInt32BE(0x424d4133, 0); // "BMA3"
-          leaf.writeUInt16BE(0, 4);
-          leaf.writeUInt16BE(recs.length, 6);
-          const NULL = 0xffffffffffffffffn;
-          leaf.writeBigUInt64BE(j > 0 ? BigInt(leafBlocks[j - 1]!) : NULL, 8);
-          leaf.writeBigUInt64BE(j < p.leaves - 1 ? BigInt(leafBlocks[j + 1]!) : NULL, 16);
-          leaf.writeBigUInt64BE(BigInt(at / 512), 24);
-          Buffer.from(o.uuid.replace(/-/g, ''), 'hex').copy(leaf, 40);
-          leaf.writeBigUInt64BE(BigInt(ino), 56);
-          recs.forEach((e, k) =>
-            packExtent(leaf, LEAF_HEADER + k * 16, e.startoff, startblocks[j * per + k]!, e),
-          );
-          await fh.write(leaf, 0, bs, at);
-        }
-      }
-      const inodeAt = num(xfsDb(image, [`convert inode ${ino} byte`]), /\((\d+)\)/);
-      const head = Buffer.alloc(CORE);
-      await fh.read(head, 0, CORE, inodeAt);
-      head[5] = p.leaves === 0 ? 2 : 3;
+      const free = Array.from({ length: p.treeBlocks }, (_, j) => start + p.dataBlocks + j);
+      // One xfs_db for every address: the inode's byte, then each tree block's.
+      const addrs = xfsDb(image, [
+        `convert inode ${ino} byte`,
+        ...free.map((f) => `convert fsblock ${f} byte`),
+      ]);
+      const [inodeAt, ...blockAt] = [...addrs.matchAll(/\((\d+)\)/g)].map((m) => Number(m[1]));
+      if (inodeAt === undefined || blockAt.length !== free.length)
+        throw new Error(`xfs_db convert: ${addrs}`);
+      const byteOf = (fsb: number): number => blockAt[free.indexOf(fsb)]!;
+      const df = buildDataFork(
+        p.spec.extents.map((e, i) => ({
+          ...e,
+          startblock: startblocks[i]!,
+          unwritten: e.unwritten === true,
+        })),
+        { blockSize: bs, free, ino, uuid: o.uuid, daddrOf: (fsb) => byteOf(fsb) / 512 },
+      );
+      for (const b of df.blocks) await fh.write(b.data, 0, bs, byteOf(b.fsb));
+      const head = Buffer.alloc(INODE_CORE);
+      await fh.read(head, 0, INODE_CORE, inodeAt);
+      head[5] = df.format === 'extents' ? 2 : 3;
       head.writeBigUInt64BE(BigInt(p.spec.size), 56);
-      head.writeUInt32BE(ext.length, 76);
-      await fh.write(head, 0, CORE, inodeAt);
-      await fh.write(fork, 0, FORK, inodeAt + CORE);
+      head.writeUInt32BE(p.spec.extents.length, 76);
+      await fh.write(head, 0, INODE_CORE, inodeAt);
+      await fh.write(df.fork, 0, df.fork.length, inodeAt + INODE_CORE);
       await fh.sync();
-      xfsDb(
-        image,
-        [`inode ${ino}`, 'crc -r', ...leafBlocks.flatMap((b) => [`fsblock ${b}`, 'type bmapbtd', 'crc -r'])],
-        true,
+      crc.push(
+        `inode ${ino}`,
+        'crc -r',
+        ...df.blocks.flatMap((b) => [`fsblock ${b.fsb}`, 'type bmapbtd', 'crc -r']),
       );
       out.push({
         path: p.spec.path,
         ino,
         expected: p.expected,
         startblocks,
-        leafBlocks,
-        format: p.leaves === 0 ? 'extents' : 'btree',
+        treeBlocks: df.blocks.map((b) => b.fsb),
+        levels: df.levels,
+        format: df.format,
       });
     }
   } finally {
     await fh.close();
   }
+  xfsDb(image, crc, true);
   const check = execFileSync('sh', ['-c', 'xfs_repair -n -o force_geometry "$0" 2>&1; echo "rc=$?"', image], {
     env: ENV,
   }).toString();
