@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAmwError } from '../errors.ts';
 import { parseNow } from './flags.ts';
-import { main } from './main.ts';
+import { runCli } from './testing.ts';
 
 test('parseNow: absent stays absent, an ISO 8601 time is that instant, anything else is a usage error', () => {
   assert.equal(parseNow(undefined), undefined);
@@ -28,17 +28,9 @@ test('run, workflow tick and waive refuse a bad --now in the same words, before 
     ['workflow', 'tick', '-p', policy, '--db', db],
     ['waive', 'ami-0123456789abcdef0', '--reason', 'r', '--expires', '7d', '--db', db],
   ];
-  const err = process.stderr.write.bind(process.stderr);
   try {
     for (const args of calls) {
-      let stderr = '';
-      process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-      let code: number;
-      try {
-        code = await main(['node', 'amiwarden', ...args, '--now', 'next tuesday']);
-      } finally {
-        process.stderr.write = err;
-      }
+      const { code, stderr } = await runCli([...args, '--now', 'next tuesday']);
       assert.equal(code, 2, args.join(' '));
       assert.equal(
         stderr,

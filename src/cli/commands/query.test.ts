@@ -1,26 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORE_TARGETS, announceSkips } from '../../store/testing.ts';
-import { main } from '../main.ts';
+import { runCli } from '../testing.ts';
 import { formatCsv, formatJson, formatTable } from './query.ts';
 
 announceSkips();
 
-/** Runs `amiwarden ...` in this process and captures what it prints. */
-async function amiwarden(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const err = process.stderr.write.bind(process.stderr);
-  const log = console.log;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  console.log = (...a: unknown[]) => void (stdout += `${a.join(' ')}\n`);
-  try {
-    return { code: await main(['node', 'amiwarden', ...args]), stdout, stderr };
-  } finally {
-    process.stderr.write = err;
-    console.log = log;
-  }
-}
+const amiwarden = (...args: string[]) => runCli(args);
 
 const RUNAWAY = 'with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r';
 

@@ -1,0 +1,29 @@
+// Test support: run `amiwarden ...` in the test's own process, so commands load once and a
+// call costs milliseconds instead of a child process start.
+import { main } from './main.ts';
+
+export interface CliRun {
+  readonly code: number;
+  /** What the command printed with console.log (its results). */
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs one command line and captures its output. process.stdout itself is left alone: the test
+ * runner reports through it, and commands print their results with console.log.
+ */
+export async function runCli(args: readonly string[]): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const err = process.stderr.write.bind(process.stderr);
+  const log = console.log;
+  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+  console.log = (...a: unknown[]) => void (stdout += `${a.join(' ')}\n`);
+  try {
+    return { code: await main(['node', 'amiwarden', ...args]), stdout, stderr };
+  } finally {
+    process.stderr.write = err;
+    console.log = log;
+  }
+}
