@@ -10,10 +10,13 @@ export interface CliRun {
 }
 
 /**
- * Runs one command line and captures its output. process.stdout itself is left alone: the test
- * runner reports through it, and commands print their results with console.log.
+ * Runs one command line and captures its output, with `env` set for the call only. process.stdout
+ * itself is left alone: the test runner reports through it, and commands print their results with
+ * console.log.
  */
-export async function runCli(args: readonly string[]): Promise<CliRun> {
+export async function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
   let stdout = '';
   let stderr = '';
   const err = process.stderr.write.bind(process.stderr);
@@ -25,5 +28,9 @@ export async function runCli(args: readonly string[]): Promise<CliRun> {
   } finally {
     process.stderr.write = err;
     console.log = log;
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 }

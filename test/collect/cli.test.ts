@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { SIM_ROOT_CREDENTIALS, startSimulator } from '../../src/sim/index.ts';
 import type { RunningSimulator } from '../../src/sim/index.ts';
 import { openStore } from '../../src/store/db.ts';
+import { runCli } from '../../src/cli/testing.ts';
 import { STORE_TARGETS } from '../../src/store/testing.ts';
 import { DEV, INVENTORY_SEED, collectOnce, inventoryDump } from './harness.ts';
 
@@ -121,32 +122,8 @@ test('malformed SQL gives one error line and a non-zero exit; writes are refused
   assert.equal(await storeState(), baseline);
 });
 
-/**
- * Runs the CLI in this process (fast), capturing what it prints. stdout itself is left
- * alone (the test runner reports through it); commands print results with console.log.
- */
-async function inProcess(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  const { main } = await import('../../src/cli/main.ts');
-  let stdout = '';
-  let stderr = '';
-  const err = process.stderr.write.bind(process.stderr);
-  const log = console.log;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  console.log = (...a: unknown[]) => void (stdout += `${a.join(' ')}\n`);
-  try {
-    const code = await main(['node', 'amiwarden', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    process.stderr.write = err;
-    console.log = log;
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
+/** Runs the CLI in this process (fast), capturing what it prints. */
+const inProcess = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => runCli(args, env);
 
 test('query prints table, JSON and CSV', async () => {
   const sql =
