@@ -4,7 +4,14 @@
  * fix yet, or will not be fixed, or simply has a newer version waiting in the archive).
  */
 
-export const SOURCE_KINDS = ['debian-tracker', 'debian-packages', 'ubuntu-osv', 'alas', 'osv'] as const;
+export const SOURCE_KINDS = [
+  'debian-tracker',
+  'debian-packages',
+  'ubuntu-osv',
+  'alas',
+  'osv',
+  'alpine-secdb',
+] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'negligible', 'unknown'] as const;

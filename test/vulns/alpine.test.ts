@@ -13,6 +13,7 @@ import { importSource } from '../../src/vulns/import.ts';
 import { buildAdvisoryIndex } from '../../src/vulns/index-build.ts';
 import { matchPackages } from '../../src/vulns/match.ts';
 import { checkScanVulns } from '../../src/vulns/scan-vulns.ts';
+import { parseAlpineSecdb } from '../../src/vulns/sources/alpine-secdb.ts';
 import { parseOsv } from '../../src/vulns/sources/osv.ts';
 import { withTree } from '../helpers/tree-spec.ts';
 import type { TreeSpec } from '../helpers/tree-spec.ts';
@@ -129,6 +130,34 @@ describe('Alpine matching rules', () => {
     assert.deepEqual(brief(report.findings), [
       ['ALPINE-CVE-2099-4004', 'zlib', 'zlib', '1.3.1-r0', '1.3.1-r9', 'fixed'],
     ]);
+  });
+
+  test('the Alpine secdb gives the same kind of findings, dated from the first import', () => {
+    const os = { id: 'alpine', versionId: '3.19.1' };
+    const secdb = join(repo, 'test/fixtures/advisories/alpine/secdb-v3.19-main.json');
+    const secRows = parseAlpineSecdb(readFileSync(secdb, 'utf8'), secdb).map((r) => ({
+      ...r,
+      firstSeen: '2026-11-01T08:00:00Z',
+    }));
+    const report = matchPackages(pkgs, os, buildAdvisoryIndex(secRows, os), now);
+    assert.deepEqual(report.findings.map((f) => `${f.advisoryId} ${f.package} ${f.fixedVersion}`).sort(), [
+      'CVE-2099-5001 libcrypto3 3.1.4-r5',
+      'CVE-2099-5001 libssl3 3.1.4-r5',
+      'CVE-2099-5002 libcrypto3 3.1.4-r5',
+      'CVE-2099-5002 libssl3 3.1.4-r5',
+      'CVE-2099-5003 libcrypto3 3.1.4-r5',
+      'CVE-2099-5003 libssl3 3.1.4-r5',
+      'CVE-2099-5010 busybox 1.36.1-r16',
+      'CVE-2099-5010 ssl_client 1.36.1-r16',
+      'CVE-2099-5030 ncurses-libs 6.4_p20230507-r0',
+      'GHSA-xxxx-yyyy-zzzz busybox 1.36.1-r20',
+      'GHSA-xxxx-yyyy-zzzz ssl_client 1.36.1-r20',
+    ]);
+    assert.ok(
+      report.findings.every(
+        (f) => f.fixDateSource === 'first-seen' && f.fixDate === '2026-11-01' && f.fixAgeDays === 22,
+      ),
+    );
   });
 
   test('malformed versions are compared as apk orders them and named in a warning', () => {
