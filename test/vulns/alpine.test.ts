@@ -114,6 +114,31 @@ for (const target of STORE_TARGETS) {
         await dispose();
       }
     });
+
+    test('the Alpine secdb imports into the store and matches, fixes dated by the first import', async () => {
+      const { store, dispose } = await target.fresh();
+      try {
+        const imp = await importSource(
+          store.db,
+          {
+            kind: 'alpine-secdb',
+            location: join(repo, 'test/fixtures/advisories/alpine/secdb-v3.19-main.json'),
+          },
+          () => new Date('2026-11-22T00:00:00Z'),
+        );
+        assert.equal(imp.error, undefined);
+        assert.equal(imp.rows, 8);
+        const vulns = await checkScanVulns(store.db, scanned, now);
+        assert.equal(vulns.status, 'checked');
+        if (vulns.status !== 'checked') return;
+        assert.equal(vulns.report.findings.length, 11);
+        assert.ok(
+          vulns.report.findings.every((f) => f.fixDateSource === 'first-seen' && f.fixDate === '2026-11-22'),
+        );
+      } finally {
+        await dispose();
+      }
+    });
   });
 }
 
