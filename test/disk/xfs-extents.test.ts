@@ -11,8 +11,17 @@ import { openFileSource } from '../../src/scan/sources/file-source.ts';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
+interface Config {
+  name: string;
+  blockSize: 1024 | 4096;
+  sectorSize: 512 | 4096;
+  agBlocks?: number;
+  nrext64?: boolean;
+}
+
 /** Files in every data-fork shape the reader must handle; sizes in blocks of `bs`. */
-function specs(bs: number): CraftSpec[] {
+function specs(c: Config): CraftSpec[] {
+  const bs = c.blockSize;
   const range = (n: number, f: (i: number) => PlannedExtent): PlannedExtent[] =>
     Array.from({ length: n }, (_, i) => f(i));
   return [
@@ -62,14 +71,18 @@ function specs(bs: number): CraftSpec[] {
           },
         ]
       : []),
+    // Written before the filesystem had 64-bit counters: the 32-bit count is the one to read.
+    ...(c.nrext64
+      ? [
+          {
+            path: '/legacy-counts',
+            extents: range(8, (i) => ({ startoff: 4 * i, count: 2 })),
+            size: 30 * bs,
+            legacyCounts: true,
+          },
+        ]
+      : []),
   ];
-}
-
-interface Config {
-  name: string;
-  blockSize: 1024 | 4096;
-  sectorSize: 512 | 4096;
-  agBlocks?: number;
 }
 
 const CONFIGS: readonly Config[] = [
@@ -81,6 +94,7 @@ const CONFIGS: readonly Config[] = [
   },
   { name: '4 KiB blocks and sectors', blockSize: 4096, sectorSize: 4096 },
   { name: '1 KiB blocks', blockSize: 1024, sectorSize: 512, agBlocks: 20000 },
+  { name: 'nrext64 extent counters', blockSize: 4096, sectorSize: 512, nrext64: true },
 ];
 
 for (const [n, c] of CONFIGS.entries()) {
@@ -91,7 +105,7 @@ for (const [n, c] of CONFIGS.entries()) {
       const work = await mkdtemp(join(tmpdir(), 'amw-xfs-extents-'));
       try {
         const img = join(work, 'fs.img');
-        const wanted = specs(c.blockSize);
+        const wanted = specs(c);
         const files = await buildFragmentedXfs(work, img, wanted, {
           uuid: `7e57e7e0-0000-4000-8000-00000000000${n}`,
           sizeMiB: 96,
@@ -105,7 +119,7 @@ for (const [n, c] of CONFIGS.entries()) {
             const spec = wanted[i]!;
             const core = xfsDb(img, [
               `inode ${f.ino}`,
-              'p core.format core.nextents core.size core.nblocks',
+              'p core.format core.nextents core.size core.nblocks v3.nrext64',
               ...(f.format === 'btree' ? ['p u3.bmbt.level'] : []),
               'bmap',
             ]);
@@ -114,6 +128,8 @@ for (const [n, c] of CONFIGS.entries()) {
             assert.equal(format, f.format, `${f.path}: xfs_db format`);
             assert.equal(format, spec.extents.length > 21 ? 'btree' : 'extents');
             assert.ok(nextents > 1);
+            const big = c.nrext64 === true && spec.legacyCounts !== true;
+            assert.equal(/v3.nrext64 = (\d)/.exec(core)?.[1], big ? '1' : '0', `${f.path}: NREXT64 flag`);
             if (format === 'btree') {
               assert.equal(
                 Number(/u3.bmbt.level = (\d+)/.exec(core)?.[1]),

@@ -26,6 +26,11 @@ export interface CraftSpec {
   readonly extents: readonly PlannedExtent[];
   /** Byte size; past the last extent is a trailing hole. */
   readonly size: number;
+  /**
+   * On an nrext64 filesystem: clear the inode's NREXT64 flag and keep the 32-bit extent count,
+   * as inodes written before `xfs_repair -c nrext64=1` upgraded the filesystem are.
+   */
+  readonly legacyCounts?: boolean;
 }
 
 export interface CraftedFile {
@@ -49,6 +54,8 @@ export interface CraftOptions {
   readonly sectorSize?: 512 | 4096;
   /** AG size in blocks; one that is not a power of two makes block numbers differ from positions. */
   readonly agBlocks?: number;
+  /** mkfs.xfs -i nrext64=1: 64-bit data-fork extent counts in new inodes. */
+  readonly nrext64?: boolean;
   readonly seed?: number;
 }
 
@@ -67,6 +74,7 @@ export const xfsDb = (img: string, cmds: readonly string[], write = false): stri
   run('xfs_db', [write ? '-x' : '-r', ...cmds.flatMap((c) => ['-c', c]), img]);
 
 const FILLER = 0xa5;
+const NREXT64 = 0x10n;
 
 /** Deterministic bytes (xorshift32) so a failure reproduces. */
 function noise(seed: number, length: number): Buffer {
@@ -191,7 +199,8 @@ export async function buildFragmentedXfs(
   run('truncate', ['-s', `${o.sizeMiB}M`, image]);
   const data = [`agsize=${(o.agBlocks ?? 0) * bs}`].filter(() => o.agBlocks !== undefined);
   run('mkfs.xfs', [
-    ...['-f', '-q', '-m', `uuid=${o.uuid}`, '-b', `size=${bs}`, '-i', `size=${INODE_SIZE}`],
+    ...['-f', '-q', '-m', `uuid=${o.uuid}`, '-b', `size=${bs}`],
+    ...['-i', `size=${INODE_SIZE},nrext64=${o.nrext64 ? 1 : 0}`],
     ...['-s', `size=${o.sectorSize ?? 512}`, ...data.flatMap((d) => ['-d', d])],
     ...['-p', `${image}.proto`, image],
   ]);
@@ -234,7 +243,13 @@ export async function buildFragmentedXfs(
       await fh.read(head, 0, INODE_CORE, inodeAt);
       head[5] = df.format === 'extents' ? 2 : 3;
       head.writeBigUInt64BE(BigInt(p.spec.size), 56);
-      head.writeUInt32BE(p.spec.extents.length, 76);
+      let flags2 = head.readBigUInt64BE(120);
+      if (p.spec.legacyCounts) flags2 &= ~NREXT64;
+      head.writeBigUInt64BE(flags2, 120);
+      // The 64-bit count replaces the v3 padding; the 32-bit field then counts attribute extents.
+      const big = (flags2 & NREXT64) !== 0n;
+      head.writeBigUInt64BE(big ? BigInt(p.spec.extents.length) : 0n, 24);
+      head.writeUInt32BE(big ? 0 : p.spec.extents.length, 76);
       await fh.write(head, 0, INODE_CORE, inodeAt);
       await fh.write(df.fork, 0, df.fork.length, inodeAt + INODE_CORE);
       await fh.sync();

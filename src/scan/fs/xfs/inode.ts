@@ -9,6 +9,7 @@ export const FORMAT_EXTENTS = 2;
 export const FORMAT_BTREE = 3;
 const CORE_SIZE = 176;
 const FLAG2_BIGTIME = 0x8n;
+const FLAG2_NREXT64 = 0x10n;
 
 export interface XfsInode {
   readonly ino: number;
@@ -38,9 +39,12 @@ export function parseXfsInode(raw: Buffer, ino: number, sb: XfsSuper, label: str
   } else {
     mtimeMs = raw.readInt32BE(40) * 1000 + Math.floor(raw.readUInt32BE(44) / 1e6);
   }
-  const nextents = sb.nrext64
-    ? u64(raw.readBigUInt64BE(24), label, `inode ${ino} extent count`)
-    : raw.readUInt32BE(76);
+  // The feature allows 64-bit counts; each inode says whether it uses them (older inodes on an
+  // upgraded filesystem keep the 32-bit field).
+  const nextents =
+    sb.nrext64 && flags2 & FLAG2_NREXT64
+      ? u64(raw.readBigUInt64BE(24), label, `inode ${ino} extent count`)
+      : raw.readUInt32BE(76);
   const forkOff = raw[82]! * 8;
   if (forkOff > sb.inodeSize - CORE_SIZE)
     throw corrupt(label, `inode ${ino}: attribute fork offset ${forkOff}`);
