@@ -71,6 +71,13 @@ function specs(c: Config): CraftSpec[] {
           },
         ]
       : []),
+    // An SELinux label in the inode leaves 288 bytes for the data fork: 18 extents, or a root of 17.
+    ...[12, 30].map((n) => ({
+      path: `/labelled/${n}-extents`,
+      extents: range(n, (i) => ({ startoff: 2 * i + 1, count: 1 + (i % 2) })),
+      size: (2 * n + 3) * bs,
+      securityXattr: { name: 'selinux', value: 'system_u:object_r:etc_t:s0\0' },
+    })),
     // Written before the filesystem had 64-bit counters: the 32-bit count is the one to read.
     ...(c.nrext64
       ? [
@@ -119,15 +126,21 @@ for (const [n, c] of CONFIGS.entries()) {
             const spec = wanted[i]!;
             const core = xfsDb(img, [
               `inode ${f.ino}`,
-              'p core.format core.nextents core.size core.nblocks v3.nrext64',
+              'p core.format core.nextents core.size core.nblocks v3.nrext64 core.forkoff core.aformat',
               ...(f.format === 'btree' ? ['p u3.bmbt.level'] : []),
               'bmap',
             ]);
             const format = /core.format = \d+ \((\w+)\)/.exec(core)?.[1];
             const nextents = Number(/core.nextents = (\d+)/.exec(core)?.[1]);
             assert.equal(format, f.format, `${f.path}: xfs_db format`);
-            assert.equal(format, spec.extents.length > 21 ? 'btree' : 'extents');
+            assert.equal(format, spec.extents.length > (spec.securityXattr ? 18 : 21) ? 'btree' : 'extents');
             assert.ok(nextents > 1);
+            assert.equal(
+              /core.forkoff = (\d+)/.exec(core)?.[1],
+              spec.securityXattr ? '36' : '0',
+              `${f.path}: attribute fork offset`,
+            );
+            if (spec.securityXattr) assert.match(core, /core.aformat = 1 \(local\)/);
             const big = c.nrext64 === true && spec.legacyCounts !== true;
             assert.equal(/v3.nrext64 = (\d)/.exec(core)?.[1], big ? '1' : '0', `${f.path}: NREXT64 flag`);
             if (format === 'btree') {

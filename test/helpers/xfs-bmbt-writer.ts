@@ -27,10 +27,11 @@ export interface DataFork {
 
 export const INODE_SIZE = 512;
 export const INODE_CORE = 176;
-const FORK = INODE_SIZE - INODE_CORE;
-const IN_INODE_MAX = Math.floor(FORK / 16);
+/** The whole literal area, when the inode has no attribute fork. */
+export const FULL_FORK = INODE_SIZE - INODE_CORE;
+const inInodeMax = (fork: number): number => Math.floor(fork / 16);
 /** Root keys and pointers share the fork; pointers start after room for this many keys. */
-const ROOT_MAX = Math.floor((FORK - 4) / 16);
+const rootMax = (fork: number): number => Math.floor((fork - 4) / 16);
 const HEADER = 72;
 const NULL_FSB = 0xffffffffffffffffn;
 
@@ -44,8 +45,8 @@ export function packExtent(b: Buffer, at: number, r: BmbtRecord): void {
 }
 
 /** Blocks per level below the root, leaves first; empty when the extents fit in the inode. */
-export function bmbtShape(extents: number, blockSize: number): number[] {
-  if (extents <= IN_INODE_MAX) return [];
+export function bmbtShape(extents: number, blockSize: number, forkSize = FULL_FORK): number[] {
+  if (extents <= inInodeMax(forkSize)) return [];
   const max = Math.floor((blockSize - HEADER) / 16);
   const shape: number[] = [];
   let count = extents;
@@ -57,7 +58,7 @@ export function bmbtShape(extents: number, blockSize: number): number[] {
     }
     shape.push(blocks);
     count = blocks;
-  } while (count > ROOT_MAX);
+  } while (count > rootMax(forkSize));
   return shape;
 }
 
@@ -80,10 +81,13 @@ export function buildDataFork(
     ino: number;
     uuid: string;
     daddrOf: (fsb: number) => number;
+    /** Bytes of the literal area before the attribute fork. */
+    forkSize?: number;
   },
 ): DataFork {
-  const fork = Buffer.alloc(FORK);
-  const shape = bmbtShape(records.length, o.blockSize);
+  const forkSize = o.forkSize ?? FULL_FORK;
+  const fork = Buffer.alloc(forkSize);
+  const shape = bmbtShape(records.length, o.blockSize, forkSize);
   if (shape.length === 0) {
     records.forEach((r, i) => packExtent(fork, i * 16, r));
     return { fork, format: 'extents', levels: 0, blocks: [] };
@@ -128,7 +132,7 @@ export function buildDataFork(
   fork.writeUInt16BE(entries.length, 2);
   entries.forEach((e, i) => {
     fork.writeBigUInt64BE(BigInt(e.key), 4 + i * 8);
-    fork.writeBigUInt64BE(BigInt(e.ptr!), 4 + ROOT_MAX * 8 + i * 8);
+    fork.writeBigUInt64BE(BigInt(e.ptr!), 4 + rootMax(forkSize) * 8 + i * 8);
   });
   return { fork, format: 'btree', levels: shape.length, blocks };
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { INODE_CORE, INODE_SIZE, bmbtShape, buildDataFork } from './xfs-bmbt-writer.ts';
+import { FULL_FORK, INODE_CORE, INODE_SIZE, bmbtShape, buildDataFork } from './xfs-bmbt-writer.ts';
 
 /**
  * XFS images whose regular files have many extents, holes and unwritten extents, built without
@@ -31,6 +31,11 @@ export interface CraftSpec {
    * as inodes written before `xfs_repair -c nrext64=1` upgraded the filesystem are.
    */
   readonly legacyCounts?: boolean;
+  /**
+   * A `security.*` extended attribute kept in the inode (as SELinux labels are on Amazon Linux):
+   * the attribute fork takes the end of the inode and the data fork shrinks.
+   */
+  readonly securityXattr?: { readonly name: string; readonly value: string };
 }
 
 export interface CraftedFile {
@@ -100,6 +105,24 @@ function shuffled(n: number, seed: number): number[] {
   return order;
 }
 
+/** The short-form attribute fork of a spec's xattr, and the data fork size that leaves. */
+function attrFork(spec: CraftSpec): { bytes: Buffer; forkSize: number } {
+  const x = spec.securityXattr;
+  if (!x) return { bytes: Buffer.alloc(0), forkSize: FULL_FORK };
+  const name = Buffer.from(x.name);
+  const value = Buffer.from(x.value);
+  const total = 4 + 3 + name.length + value.length;
+  const bytes = Buffer.alloc(Math.ceil(total / 8) * 8);
+  bytes.writeUInt16BE(total, 0);
+  bytes[2] = 1; // one entry
+  bytes[4] = name.length;
+  bytes[5] = value.length;
+  bytes[6] = 0x4; // the security namespace
+  name.copy(bytes, 7);
+  value.copy(bytes, 7 + name.length);
+  return { bytes, forkSize: FULL_FORK - bytes.length };
+}
+
 function checkPlan(spec: CraftSpec, blockSize: number): void {
   let end = 0;
   for (const e of spec.extents) {
@@ -135,7 +158,7 @@ function plan(spec: CraftSpec, bs: number, seed: number): Planned {
     slots[i] = at;
     at += spec.extents[i]!.count;
   }
-  const treeBlocks = bmbtShape(spec.extents.length, bs).reduce((a, b) => a + b, 0);
+  const treeBlocks = bmbtShape(spec.extents.length, bs, attrFork(spec).forkSize).reduce((a, b) => a + b, 0);
   const packed = Buffer.concat([...order.map((i) => bytes[i]!), Buffer.alloc(treeBlocks * bs)]);
   return { spec, expected, packed, slots, dataBlocks: at, treeBlocks };
 }
@@ -230,13 +253,21 @@ export async function buildFragmentedXfs(
       if (inodeAt === undefined || blockAt.length !== free.length)
         throw new Error(`xfs_db convert: ${addrs}`);
       const byteOf = (fsb: number): number => blockAt[free.indexOf(fsb)]!;
+      const attr = attrFork(p.spec);
       const df = buildDataFork(
         p.spec.extents.map((e, i) => ({
           ...e,
           startblock: startblocks[i]!,
           unwritten: e.unwritten === true,
         })),
-        { blockSize: bs, free, ino, uuid: o.uuid, daddrOf: (fsb) => byteOf(fsb) / 512 },
+        {
+          blockSize: bs,
+          free,
+          ino,
+          uuid: o.uuid,
+          daddrOf: (fsb) => byteOf(fsb) / 512,
+          forkSize: attr.forkSize,
+        },
       );
       for (const b of df.blocks) await fh.write(b.data, 0, bs, byteOf(b.fsb));
       const head = Buffer.alloc(INODE_CORE);
@@ -250,8 +281,12 @@ export async function buildFragmentedXfs(
       const big = (flags2 & NREXT64) !== 0n;
       head.writeBigUInt64BE(big ? BigInt(p.spec.extents.length) : 0n, 24);
       head.writeUInt32BE(big ? 0 : p.spec.extents.length, 76);
+      if (attr.forkSize !== FULL_FORK) {
+        head[82] = attr.forkSize / 8;
+        head[83] = 1; // attribute fork format: local
+      }
       await fh.write(head, 0, INODE_CORE, inodeAt);
-      await fh.write(df.fork, 0, df.fork.length, inodeAt + INODE_CORE);
+      await fh.write(Buffer.concat([df.fork, attr.bytes]), 0, FULL_FORK, inodeAt + INODE_CORE);
       await fh.sync();
       crc.push(
         `inode ${ino}`,
