@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { lstat, open, readdir, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { copySparse } from '../../src/sim/seed/content-tree.ts';
 
 /** Why disk-image tests must skip here (a tool is missing), or undefined when they can run. */
 export function diskToolsMissing(): string | undefined {
@@ -188,22 +189,7 @@ export async function makeDisk(disk: string, table: 'gpt' | 'dos', parts: PartSp
 }
 
 /** Copies `src` into `dest` at `offset`, skipping all-zero chunks so `dest` stays sparse. */
-export async function copyInto(src: string, dest: string, offset: number): Promise<void> {
-  const from = await open(src, 'r');
-  const to = await open(dest, 'r+');
-  const buf = Buffer.alloc(1024 * 1024);
-  try {
-    for (let pos = 0; ; pos += buf.length) {
-      const { bytesRead } = await from.read(buf, 0, buf.length, pos);
-      if (bytesRead === 0) break;
-      const chunk = buf.subarray(0, bytesRead);
-      if (chunk.some((b) => b !== 0)) await to.write(chunk, 0, bytesRead, offset + pos);
-    }
-  } finally {
-    await from.close();
-    await to.close();
-  }
-}
+export const copyInto = copySparse;
 
 export const GPT_LINUX = '0FC63DAF-8483-4772-8E79-3D69D8477DE4';
 export const GPT_BIOS_BOOT = '21686148-6449-6E6F-744E-656564454649';

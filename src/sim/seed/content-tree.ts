@@ -154,7 +154,7 @@ async function stampTimes(path: string): Promise<void> {
 }
 
 /** Copies `src` into `dest` at `offset`, skipping all-zero chunks so `dest` stays sparse. */
-async function copySparse(src: string, dest: string, offset: number): Promise<void> {
+export async function copySparse(src: string, dest: string, offset: number): Promise<void> {
   const from = await open(src, 'r');
   const to = await open(dest, 'r+');
   const buf = Buffer.alloc(1024 * 1024);
