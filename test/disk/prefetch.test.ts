@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BlockDevice } from '../../src/scan/disk/block-device.ts';
-import { FileBlockDevice } from '../../src/scan/disk/block-device.ts';
+import { BufferBlockDevice, FileBlockDevice } from '../../src/scan/disk/block-device.ts';
 import { CachedDevice } from '../../src/scan/disk/block-cache.ts';
 import { assembleImage } from '../../src/scan/fs/assemble.ts';
 import type { AssembledImage } from '../../src/scan/fs/assemble.ts';
+import type { TreeVfs } from '../../src/scan/fs/tree-vfs.ts';
 import { plannedReads } from '../../src/scan/checks/engine.ts';
 import { loadCheckSet } from '../../src/scan/checks/loader.ts';
 import { selectControls } from '../../src/scan/checks/select.ts';
@@ -32,7 +33,10 @@ class InFlightDevice implements BlockDevice {
   maxInFlight = 0;
   reads = 0;
   bytes = 0;
-  constructor(private readonly inner: BlockDevice) {
+  constructor(
+    private readonly inner: BlockDevice,
+    private readonly yieldEachRead = true,
+  ) {
     this.label = inner.label;
     this.size = inner.size;
   }
@@ -42,7 +46,7 @@ class InFlightDevice implements BlockDevice {
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
-      await new Promise((r) => setImmediate(r));
+      if (this.yieldEachRead) await new Promise((r) => setImmediate(r));
       return await this.inner.read(offset, length);
     } finally {
       this.inFlight--;
@@ -172,4 +176,40 @@ test(
         await o.close();
       }
     }),
+);
+
+test('read-ahead on mutated ext3 images never throws and stays within its budget', { skip: diskSkip }, () =>
+  withVariant('bare-ext3', async (disk) => {
+    const image = await readFile(disk);
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    // Mutate where read-ahead looks: group descriptors, inode tables, directory blocks (first 4 MiB).
+    const span = Math.min(image.length, 4 * 1024 * 1024);
+    let assembled = 0;
+    for (let c = 0; c < 40; c++) {
+      const at = Array.from({ length: 1 + rand(24) }, () => 2048 + rand(span - 2048));
+      const saved = at.map((p) => image[p]!);
+      for (const p of at) image[p] = rand(256);
+      try {
+        const dev = new InFlightDevice(new BufferBlockDevice('mutated', image), false);
+        let vfs: TreeVfs;
+        try {
+          vfs = (await assembleImage(dev, { prefetch: { maxOps: 2000 } })).vfs;
+        } catch {
+          continue; // the opening refused it: nothing to read ahead
+        }
+        assembled++;
+        await vfs.prefetch(['/**', '/etc/*', '/etc/ssh/sshd_config', '/var/lib/blobs/*']);
+        const stats = vfs.lastPrefetch!;
+        assert.ok(stats.ops <= 2000 && stats.dataBytes <= 32 * 1024 * 1024, JSON.stringify(stats));
+        assert.ok(dev.bytes < 256 * 1024 * 1024, `case ${c}: ${dev.bytes} bytes read`);
+      } finally {
+        at.forEach((p, i) => (image[p] = saved[i]!));
+      }
+    }
+    assert.ok(assembled > 10, `${assembled} mutated images opened`);
+  }),
 );
