@@ -4,6 +4,7 @@ import { openStore } from '../../store/db.ts';
 import { addFlags, commonFlags, defineFlag } from '../flags.ts';
 import { EXIT_ERROR, EXIT_FINDINGS, ExitCode } from '../main.ts';
 import type { VulnReport } from '../../vulns/findings.ts';
+import { SOURCE_KINDS } from '../../vulns/model.ts';
 import type { CommandModule } from './index.ts';
 
 /** Used when no --source is given: Debian 12's security tracker and its -security/-updates indexes. */
@@ -16,8 +17,7 @@ export const DEFAULT_SOURCES = [
 const flags = {
   source: defineFlag({
     name: 'source',
-    description:
-      'advisory source kind[:release]=URL|FILE (kinds: debian-tracker, debian-packages, ubuntu-osv, alas, osv)',
+    description: `advisory source kind[:release]=URL|FILE (kinds: ${SOURCE_KINDS.join(', ')})`,
     kind: 'list',
     placeholder: 'spec',
   }),
