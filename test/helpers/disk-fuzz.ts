@@ -207,3 +207,47 @@ export function patternDisk(size: number, seed: number): Buffer {
   }
   return out;
 }
+
+/** One image for `runFuzzInWorker`: `format` opens it as qcow2/VMDK before assembly. */
+export interface FuzzJob {
+  name: string;
+  image: Uint8Array;
+  cases: number;
+  seed: number;
+  readBudget: number;
+  format: boolean;
+}
+
+/** What the worker found: the clean image's lookup errors (must be none) and the loop's report. */
+export interface FuzzJobResult {
+  name: string;
+  clean: string[];
+  report: FuzzReport;
+}
+
+/**
+ * Runs `fuzzImage` for each job in a worker thread (see disk-fuzz-worker.ts for why) and resolves
+ * with one result per job, in order; an error the loop did not catch rejects with its stack.
+ */
+export async function runFuzzInWorker(jobs: readonly FuzzJob[]): Promise<FuzzJobResult[]> {
+  const { Worker } = await import('node:worker_threads');
+  // Workers do not inherit tsx's loader: register it, then load the TypeScript entry.
+  const entry = JSON.stringify(new URL('./disk-fuzz-worker.ts', import.meta.url).href);
+  const worker = new Worker(
+    `import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); })`,
+    { eval: true, workerData: jobs },
+  );
+  const results: FuzzJobResult[] = [];
+  worker.on('message', (r: FuzzJobResult) => results.push(r));
+  await new Promise<void>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (results.length === jobs.length) resolve();
+      else
+        reject(
+          new Error(`fuzz worker exited (code ${code}) after ${results.length} of ${jobs.length} images`),
+        );
+    });
+  });
+  return results;
+}
