@@ -64,7 +64,7 @@ test('a missing tool names its Debian package', () => {
       err.code === 'AMW_SEED_CONTENT' &&
       /mke2fs is not installed \(Debian package e2fsprogs/.test(err.message),
   );
-  assert.throws(() => requireTool('sfdisk', 'x', '/nonexistent'), /Debian package fdisk/);
+  assert.throws(() => requireTool('mkfs.xfs', 'x', '/nonexistent'), /Debian package xfsprogs/);
 });
 
 test(

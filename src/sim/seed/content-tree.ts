@@ -5,13 +5,14 @@ import { chmod, lstat, lutimes, mkdir, mkdtemp, open, readdir, rename, rm, trunc
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AmwError } from '../../errors.ts';
-import { makeExt4, makeXfs, tool, TOOL_PATH, treeEntries } from './fs-makers.ts';
+import { makeExt4, makeXfs, TOOL_PATH, treeEntries } from './fs-makers.ts';
+import { writeGpt } from './gpt-writer.ts';
 import type { EstateSeed, SeedContentTreeT } from './schema.ts';
 import { layOutTree, loadTreeSpec, mergeTrees } from './tree-spec.ts';
 import type { TreeSpec } from './tree-spec.ts';
 
 /** Bumped when the image layout changes, so cached images built by an older layout are not reused. */
-const LAYOUT_VERSION = 1;
+const LAYOUT_VERSION = 2;
 /** File and superblock times: an image does not depend on when it was built. */
 const FIXED_TIME = new Date('2024-01-02T03:04:05Z');
 const GPT_LINUX = '0FC63DAF-8483-4772-8E79-3D69D8477DE4';
@@ -22,7 +23,6 @@ const TOOLS: Record<string, string> = {
   debugfs: 'e2fsprogs',
   'mkfs.xfs': 'xfsprogs',
   xfs_db: 'xfsprogs',
-  sfdisk: 'fdisk',
 };
 
 /** Where built images are kept: AMW_CACHE_DIR, else the user's cache directory. */
@@ -93,7 +93,7 @@ export async function buildContentTree(
   if (existsSync(out)) return out;
 
   const tools = opts.fs === 'xfs' ? ['mkfs.xfs', 'xfs_db'] : ['mke2fs', 'debugfs'];
-  for (const t of [...tools, ...(opts.table === 'gpt' ? ['sfdisk'] : [])]) requireTool(t, what);
+  for (const t of tools) requireTool(t, what);
   // A home without a writable cache (a locked-down CI user) falls back to the temporary directory.
   const dir = await mkdir(cacheDir, { recursive: true }).then(
     () => cacheDir,
@@ -126,13 +126,16 @@ export async function buildContentTree(
       await truncate(await touch(image), (opts.sizeMiB + 2) * 1024 * 1024);
       const disk = defaultUuid(createHash('sha256').update(`disk:${key}`).digest('hex'));
       const part = defaultUuid(createHash('sha256').update(`part:${key}`).digest('hex'));
-      const script = [
-        'label: gpt',
-        `label-id: ${disk}`,
-        'unit: sectors',
-        `start=2048, size=${opts.sizeMiB * 2048}, type=${GPT_LINUX}, uuid=${part}, name="root"`,
-      ].join('\n');
-      await tool(what, 'sfdisk', ['-q', '--no-reread', '--no-tell-kernel', image], env, script + '\n');
+      // 1 MiB before the partition and the backup table after it, as partitioning tools align it.
+      await writeGpt(image, disk, [
+        {
+          firstLba: 2048,
+          lastLba: 2048 + opts.sizeMiB * 2048 - 1,
+          typeGuid: GPT_LINUX,
+          uniqueGuid: part,
+          name: 'root',
+        },
+      ]);
       await copySparse(fsImage, image, 1024 * 1024);
     }
     await rename(image, out);
