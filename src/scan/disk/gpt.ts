@@ -19,32 +19,35 @@ export function guidText(b: Buffer): string {
 
 /**
  * Every used GPT entry, whatever its name or type: the root is found by content later. Tries
- * 512- and 4096-byte logical sectors, and the backup header when the primary one is damaged.
+ * 512- and 4096-byte logical sectors. The backup header (where the primary points, else the disk's
+ * last sector) is read only when the primary is damaged or wiped: on an EBS snapshot every read
+ * is a round trip.
  */
 export async function readGpt(dev: BlockDevice): Promise<PartitionEntry[]> {
   const problems: string[] = [];
   for (const sector of [512, 4096]) {
     if (dev.size < sector * 3) continue;
+    const lastLba = Math.floor(dev.size / sector) - 1;
     const primary = await dev.read(sector, sector);
-    if (primary.toString('latin1', 0, 8) !== SIGNATURE) {
-      problems.push(`no signature at ${sector}`);
-      continue;
-    }
-    const candidates = [primary];
-    try {
-      const backupLba = Number(primary.readBigUInt64LE(32));
-      if (backupLba > 1 && (backupLba + 1) * sector <= dev.size) {
-        candidates.push(await dev.read(backupLba * sector, sector));
-      }
-    } catch {
-      // The backup is only a fallback.
-    }
-    for (const header of candidates) {
+    let backupLba = lastLba;
+    if (primary.toString('latin1', 0, 8) === SIGNATURE) {
       try {
-        return await parseHeader(dev, header, sector);
+        return await parseHeader(dev, primary, sector);
       } catch (err) {
         problems.push(err instanceof Error ? err.message : String(err));
       }
+      const pointed = Number(primary.readBigUInt64LE(32));
+      if (pointed > 1 && pointed <= lastLba) backupLba = pointed;
+    } else problems.push(`no signature at ${sector}`);
+    const backup = await dev.read(backupLba * sector, sector);
+    if (backup.toString('latin1', 0, 8) !== SIGNATURE) {
+      problems.push(`no backup header at LBA ${backupLba}`);
+      continue;
+    }
+    try {
+      return await parseHeader(dev, backup, sector);
+    } catch (err) {
+      problems.push(`backup: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
   throw new AmwError('AMW_DISK_BAD_GPT', `${dev.label}: GPT: ${problems.join('; ')}`);

@@ -93,6 +93,9 @@ test('the written table reads back through the scanner, from the primary and fro
     const fh = await open(path, 'r+');
     await fh.write(Buffer.from([0xde, 0xad]), 0, 2, 512 + 16);
     await fh.write(Buffer.alloc(1024), 0, 1024, 1024);
+    assert.deepEqual(pick(await read(path)), expected);
+    // A wiped primary points nowhere: the backup is found at the disk's last sector.
+    await fh.write(Buffer.alloc(512), 0, 512, 512);
     await fh.close();
     assert.deepEqual(pick(await read(path)), expected);
   });
