@@ -138,3 +138,22 @@ test('a partition outside the usable sectors or a disk of partial sectors is ref
     await assert.rejects(writeGpt(path, DISK, PARTS), /not whole sectors/);
   });
 });
+
+test('a valid primary table is read without touching the backup at the end of the disk', async () => {
+  await disk(async (path) => {
+    await writeGpt(path, DISK, PARTS);
+    const dev = await FileBlockDevice.open(path);
+    const offsets: number[] = [];
+    try {
+      const entries = await readGpt({
+        label: dev.label,
+        size: dev.size,
+        read: (offset, length) => (offsets.push(offset), dev.read(offset, length)),
+      });
+      assert.equal(entries.length, 2);
+    } finally {
+      await dev.close();
+    }
+    assert.deepEqual(offsets, [512, 1024]);
+  });
+});
