@@ -14,6 +14,7 @@ import type { ScanResult } from '../../src/scan/scan-image.ts';
 import { buildContentTree } from '../../src/sim/seed/content-tree.ts';
 import { canChown, layOutTree, loadTreeSpec, mergeTrees } from '../../src/sim/seed/tree-spec.ts';
 import { diskToolsMissing } from '../helpers/disk-images.ts';
+import { scanFindings } from '../helpers/variant-check.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SEEDS = fileURLToPath(new URL('../../src/sim/seeds/', import.meta.url));
@@ -22,15 +23,6 @@ const BUILDER = fileURLToPath(new URL('../../src/sim/seed/content-tree.ts', impo
 const WEB = { trees: ['rootfs/debian12.yml', 'rootfs/web.yml'], label: 'acme-root' };
 const FIXED = () => new Date('2026-11-01T00:00:00Z');
 const skip = canChown ? diskToolsMissing() : 'needs root to lay the tree out with its owners';
-
-const findings = (r: ScanResult): unknown => ({
-  os: r.os,
-  packages: r.packages,
-  controls: r.controls,
-  counts: r.counts,
-  completeness: r.completeness,
-  gaps: r.gaps,
-});
 
 async function scan(spec: string): Promise<ScanResult> {
   const src = await openScanSource(spec);
@@ -57,9 +49,9 @@ test(
       const fromImage = await scan(`file:${image}`);
       assert.equal(fromImage.completeness, 'complete');
       assert.ok(fromImage.counts.fail > 0 && fromImage.counts.pass > 50);
-      assert.deepEqual(findings(fromImage), findings(fromDir));
+      assert.deepEqual(scanFindings(fromImage), scanFindings(fromDir));
       const xfs = await buildContentTree({ ...WEB, fs: 'xfs' }, SEEDS, 'web', join(work, 'root-cache'));
-      assert.deepEqual(findings(await scan(`file:${xfs}`)), findings(fromDir));
+      assert.deepEqual(scanFindings(await scan(`file:${xfs}`)), scanFindings(fromDir));
 
       // The same build as nobody: owners and modes come from the spec, not from who built it.
       const nobodyCache = join(work, 'nobody-cache');
@@ -73,7 +65,7 @@ test(
       );
       assert.ok(stdout.startsWith(nobodyCache), stdout);
       const fromNobody = await scan(`file:${stdout}`);
-      assert.deepEqual(findings(fromNobody), findings(fromImage));
+      assert.deepEqual(scanFindings(fromNobody), scanFindings(fromImage));
     } finally {
       await rm(work, { recursive: true, force: true });
     }

@@ -7,7 +7,6 @@ import { EBSClient, ListSnapshotBlocksCommand } from '@aws-sdk/client-ebs';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { isAmwError } from '../../src/errors.ts';
 import { scanVfs } from '../../src/scan/scan-image.ts';
-import type { ScanResult } from '../../src/scan/scan-image.ts';
 import { openAmiSource } from '../../src/scan/sources/ami-source.ts';
 import type { AmiSourceOptions } from '../../src/scan/sources/ami-source.ts';
 import { openFileSource } from '../../src/scan/sources/file-source.ts';
@@ -15,21 +14,11 @@ import { credentialsOf, startSimulator } from '../../src/sim/index.ts';
 import { simClients } from '../../src/sim/testing.ts';
 import { GPT_LINUX, makeDisk } from '../helpers/disk-images.ts';
 import { buildVariant } from '../helpers/disk-variants.ts';
-import { diskSkip } from '../helpers/variant-check.ts';
+import { diskSkip, scanFindings } from '../helpers/variant-check.ts';
 
 const SEED = join(import.meta.dirname, '../fixtures/seeds/ami-scan.yml');
 const SCANNER = '720000000001';
 const FIXED = () => new Date('2026-11-01T00:00:00Z');
-
-/** What a scan found, without timings or the source's name. */
-const findings = (r: ScanResult): unknown => ({
-  os: r.os,
-  packages: r.packages,
-  controls: r.controls,
-  counts: r.counts,
-  completeness: r.completeness,
-  gaps: r.gaps,
-});
 
 test(
   'ami: two EBS volumes give the findings file: gives for the same disks; unscannable images say why',
@@ -76,7 +65,7 @@ test(
               [['/var', '/dev/xvdb']],
             );
             const got = await scanVfs(ami.vfs, {}, undefined, FIXED);
-            assert.deepEqual(findings(got), findings(expected), id);
+            assert.deepEqual(scanFindings(got), scanFindings(expected), id);
             const blocks = ami.devices.reduce((n, d) => n + d.stats.blockCalls, 0);
             assert.ok(blocks > 0, 'blocks were read through GetSnapshotBlock');
             assert.equal(sim.callCounts()['ebs:GetSnapshotBlock'], blocks);

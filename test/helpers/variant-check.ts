@@ -91,7 +91,7 @@ export const CONVERSIONS: readonly Conversion[] = [
 ];
 
 /** What a scan found, without timings or the source's name. */
-const findings = (r: ScanResult): unknown => ({
+export const scanFindings = (r: ScanResult): unknown => ({
   os: r.os,
   packages: r.packages,
   controls: r.controls,
@@ -167,7 +167,7 @@ export function checkFormats(
 
           const got = await scanFile(out);
           assert.deepEqual(got.tree, raw.tree, `${c.name}: tree`);
-          assert.deepEqual(findings(got.result), findings(raw.result), `${c.name}: findings`);
+          assert.deepEqual(scanFindings(got.result), scanFindings(raw.result), `${c.name}: findings`);
           assert.equal(got.label, `file:${out} (${c.format === 'qcow2' ? 'qcow2' : `vmdk ${vmdkType(c)}`})`);
 
           const file = await FileBlockDevice.open(out);
