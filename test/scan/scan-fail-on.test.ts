@@ -1,7 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,31 +10,15 @@ import { scanImage } from '../../src/scan/scan-image.ts';
 import { openStore } from '../../src/store/db.ts';
 import { importSource } from '../../src/vulns/import.ts';
 import { checkScanVulns } from '../../src/vulns/scan-vulns.ts';
+import { ubuntuAdvisoryRoot } from '../helpers/ubuntu-advisory-root.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/amiwarden.js', import.meta.url));
 const UBUNTU = fileURLToPath(new URL('../fixtures/advisories/ubuntu', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'amw-fail-on-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Ubuntu 22.04 whose libcurl4 misses the fix of USN-9901-1 (high); vim has an advisory with no fix. */
-function ubuntuRoot(): string {
-  const root = join(dir, 'root');
-  mkdirSync(join(root, 'etc'), { recursive: true });
-  mkdirSync(join(root, 'var/lib/dpkg'), { recursive: true });
-  writeFileSync(join(root, 'etc/os-release'), 'NAME="Ubuntu"\nID=ubuntu\nVERSION_ID="22.04"\n');
-  const stanza = (f: Record<string, string>): string =>
-    Object.entries({ Status: 'install ok installed', Architecture: 'amd64', ...f })
-      .map(([k, v]) => `${k}: ${v}`)
-      .join('\n');
-  writeFileSync(
-    join(root, 'var/lib/dpkg/status'),
-    `${stanza({ Package: 'libcurl4', Source: 'curl', Version: '7.81.0-1ubuntu1.17' })}\n\n${stanza({ Package: 'vim', Version: '2:8.2.3995-1ubuntu2.21' })}\n`,
-  );
-  return root;
-}
-
 test('--fail-on counts an unapplied security fix at or above the threshold, not one below it', async () => {
-  const root = ubuntuRoot();
+  const root = ubuntuAdvisoryRoot(dir);
   const db = join(dir, 'adv.db');
   const store = await openStore(db);
   try {

@@ -1,7 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,33 +13,14 @@ import { STORE_TARGETS, announceSkips } from '../../src/store/testing.ts';
 import { importSource } from '../../src/vulns/import.ts';
 import { scanVulnSummary, storeVulnReport } from '../../src/vulns/scan-results.ts';
 import { checkScanVulns } from '../../src/vulns/scan-vulns.ts';
+import { ubuntuAdvisoryRoot } from '../helpers/ubuntu-advisory-root.ts';
 
 const fixture = (p: string) => fileURLToPath(new URL(`../fixtures/advisories/${p}`, import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'amw-scan-adv-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Ubuntu 22.04: curl's library one version behind USN-9901-1, vim with no fix yet. */
-function ubuntuRoot(): string {
-  const root = join(dir, 'root');
-  mkdirSync(join(root, 'etc'), { recursive: true });
-  mkdirSync(join(root, 'var/lib/dpkg'), { recursive: true });
-  writeFileSync(join(root, 'etc/os-release'), 'NAME="Ubuntu"\nID=ubuntu\nVERSION_ID="22.04"\n');
-  const stanza = (f: Record<string, string>) =>
-    Object.entries({ Status: 'install ok installed', Architecture: 'amd64', ...f })
-      .map(([k, v]) => `${k}: ${v}`)
-      .join('\n');
-  writeFileSync(
-    join(root, 'var/lib/dpkg/status'),
-    `${[
-      stanza({ Package: 'libcurl4', Source: 'curl', Version: '7.81.0-1ubuntu1.17' }),
-      stanza({ Package: 'vim', Version: '2:8.2.3995-1ubuntu2.21' }),
-    ].join('\n\n')}\n`,
-  );
-  return root;
-}
-
 announceSkips();
-const root = ubuntuRoot();
+const root = ubuntuAdvisoryRoot(dir);
 const scanned = await scanImage(`dir:${root}`, { checks: 'hygiene' });
 const imported = new Date('2026-11-22T00:00:00Z');
 const now = new Date('2026-11-23T00:00:00Z');

@@ -1,6 +1,6 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,33 +9,14 @@ import { writeScan } from '../../src/scan/store/scan-store.ts';
 import { STORE_TARGETS, announceSkips } from '../../src/store/testing.ts';
 import { importSource } from '../../src/vulns/import.ts';
 import { matchStoredScan, resolveScanId, scanVulnSummary } from '../../src/vulns/scan-results.ts';
+import { ubuntuAdvisoryRoot } from '../helpers/ubuntu-advisory-root.ts';
 
 const fixture = (p: string) => fileURLToPath(new URL(`../fixtures/advisories/${p}`, import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'amw-scan-match-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** An Ubuntu 22.04 root with curl's library one version behind the USN fix and vim with no fix. */
-function ubuntuRoot(): string {
-  const root = join(dir, 'root');
-  mkdirSync(join(root, 'etc'), { recursive: true });
-  mkdirSync(join(root, 'var/lib/dpkg'), { recursive: true });
-  writeFileSync(join(root, 'etc/os-release'), 'NAME="Ubuntu"\nID=ubuntu\nVERSION_ID="22.04"\n');
-  const stanza = (f: Record<string, string>) =>
-    Object.entries({ Status: 'install ok installed', Architecture: 'amd64', ...f })
-      .map(([k, v]) => `${k}: ${v}`)
-      .join('\n');
-  writeFileSync(
-    join(root, 'var/lib/dpkg/status'),
-    `${[
-      stanza({ Package: 'libcurl4', Source: 'curl', Version: '7.81.0-1ubuntu1.17' }),
-      stanza({ Package: 'vim', Version: '2:8.2.3995-1ubuntu2.21' }),
-    ].join('\n\n')}\n`,
-  );
-  return root;
-}
-
 announceSkips();
-const root = ubuntuRoot();
+const root = ubuntuAdvisoryRoot(dir);
 const scanned = await scanImage(`dir:${root}`);
 
 for (const target of STORE_TARGETS) {
