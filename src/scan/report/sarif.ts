@@ -10,6 +10,23 @@ const LEVEL: Record<string, 'error' | 'warning' | 'note'> = {
 };
 
 /** SARIF 2.1.0: one reportingDescriptor per rule, one result per finding; errors become notifications. */
+/** A SARIF 2.1.0 log of one amiwarden run: the tool driver with `rules`, then the run's own fields. */
+export function sarifLog(rules: readonly unknown[], run: Record<string, unknown>): string {
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: { name: 'amiwarden', informationUri: 'https://github.com/amiwarden/amiwarden', rules },
+        },
+        ...run,
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}
+
 export const report = defineReport({
   id: 'sarif',
   description: 'SARIF 2.1.0 for code-scanning dashboards',
@@ -68,39 +85,28 @@ export const report = defineReport({
       });
     for (const w of r.vulns?.status === 'checked' ? r.vulns.report.warnings : [])
       notifications.push({ level: 'warning', message: { text: `advisories: ${w}` } });
-    const sarif = {
-      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-      version: '2.1.0',
-      runs: [
-        {
-          tool: {
-            driver: {
-              name: 'amiwarden',
-              informationUri: 'https://github.com/amiwarden/amiwarden',
-              rules: [
-                ...[...rules.values()].map((x) => ({
-                  id: x.id,
-                  name: x.id,
-                  shortDescription: { text: x.name },
-                  defaultConfiguration: { level: LEVEL[x.severity] ?? 'warning' },
-                  properties: { severity: x.severity, controls: x.controls },
-                })),
-                ...vulns.rules,
-              ],
-            },
-          },
-          originalUriBaseIds: { IMAGEROOT: { uri: 'file:///' } },
-          invocations: [
-            {
-              executionSuccessful: r.completeness !== 'failed',
-              toolExecutionNotifications: notifications,
-              properties: { completeness: r.completeness, source: r.source, os: r.os },
-            },
-          ],
-          results,
-        },
+    return sarifLog(
+      [
+        ...[...rules.values()].map((x) => ({
+          id: x.id,
+          name: x.id,
+          shortDescription: { text: x.name },
+          defaultConfiguration: { level: LEVEL[x.severity] ?? 'warning' },
+          properties: { severity: x.severity, controls: x.controls },
+        })),
+        ...vulns.rules,
       ],
-    };
-    return JSON.stringify(sarif, null, 2) + '\n';
+      {
+        originalUriBaseIds: { IMAGEROOT: { uri: 'file:///' } },
+        invocations: [
+          {
+            executionSuccessful: r.completeness !== 'failed',
+            toolExecutionNotifications: notifications,
+            properties: { completeness: r.completeness, source: r.source, os: r.os },
+          },
+        ],
+        results,
+      },
+    );
   },
 });

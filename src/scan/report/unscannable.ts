@@ -1,4 +1,5 @@
 import { xmlEscape } from './junit.ts';
+import { sarifLog } from './sarif.ts';
 
 /** What is known of an image that could not be read: no OS, no packages, no verdicts. */
 export interface UnscannableScan {
@@ -38,33 +39,16 @@ export const UNSCANNABLE_REPORTS: Readonly<Record<string, (u: UnscannableScan) =
     ) + '\n',
   // The run did not execute: SARIF consumers read executionSuccessful=false as "no verdict", not as clean.
   sarif: (u) =>
-    JSON.stringify(
-      {
-        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-        version: '2.1.0',
-        runs: [
-          {
-            tool: {
-              driver: {
-                name: 'amiwarden',
-                informationUri: 'https://github.com/amiwarden/amiwarden',
-                rules: [],
-              },
-            },
-            invocations: [
-              {
-                executionSuccessful: false,
-                toolExecutionNotifications: [{ level: 'error', message: { text: unscannableLine(u) } }],
-              },
-            ],
-            results: [],
-            properties: { completeness: 'unscannable', reason: u.reason, source: u.source },
-          },
-        ],
-      },
-      null,
-      2,
-    ) + '\n',
+    sarifLog([], {
+      invocations: [
+        {
+          executionSuccessful: false,
+          toolExecutionNotifications: [{ level: 'error', message: { text: unscannableLine(u) } }],
+        },
+      ],
+      results: [],
+      properties: { completeness: 'unscannable', reason: u.reason, source: u.source },
+    }),
   junit: (u) =>
     `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="amiwarden" tests="1" failures="0" errors="1">\n` +
     `  <testsuite name="scan" tests="1" failures="0" errors="1" skipped="0">\n` +
