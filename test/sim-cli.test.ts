@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import '../src/aws/sdk-node-warning.ts';
 import { DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { SIM_ROOT_CREDENTIALS } from '../src/sim/index.ts';
 

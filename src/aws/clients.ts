@@ -1,3 +1,4 @@
+import './sdk-node-warning.ts';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EBSClient } from '@aws-sdk/client-ebs';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -6,10 +7,6 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-
-// The pinned SDK releases support Node 20; their warning concerns later releases and would
-// break the CLI's one-line error output, so it is off unless the user set the variable.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /**
  * How to reach AWS: an endpoint override (the estate simulator) and credentials. Absent
