@@ -4,6 +4,7 @@
 // Usage: node --import tsx bench/snapshot.ts [--latency MS] [--packed]
 //   --packed: the fixture's default 64 MiB root (everything within a few blocks) instead of the
 //   spread one. --keep: leave the built volume in its temporary directory.
+import '../src/aws/sdk-node-warning.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';

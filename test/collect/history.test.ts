@@ -1,4 +1,5 @@
 // History across runs: deregistered images are kept as deleted, failed scopes delete nothing.
+import '../../src/aws/sdk-node-warning.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DeregisterImageCommand, EC2Client } from '@aws-sdk/client-ec2';

@@ -2,6 +2,7 @@
 // clock (--now): open -> notified -> escalated -> remediated, a fix that resolves and closes
 // its ticket, and a guardrail that keeps an image in use. Expectations come from
 // test/fixtures/workflow/estate.yml.
+import '../../src/aws/sdk-node-warning.ts';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
