@@ -84,20 +84,21 @@ const root = {
   AWS_SECRET_ACCESS_KEY: SIM_ROOT_CREDENTIALS.secretAccessKey,
 };
 async function runBadInputs(): Promise<void> {
-  const spawned = cli(['query', '--db', target.target, 'selec image_id fro images']);
-  results = {};
-  // In-process runs share stdout and the environment: one at a time.
-  results.seed = await inProcess(['demo', '--seed', '/nonexistent/estate.yml', '--db', target.target]);
-  results.credentials = await inProcess(['collect', '--endpoint', sim.url, '--db', target.target], {
+  // The spawned one builds SDK clients in a fresh process, so an SDK warning on stderr would show.
+  const spawned = cli(['collect', '--endpoint', sim.url, '--db', target.target], {
     AWS_ACCESS_KEY_ID: 'AKIANOTAREALKEY00000',
     AWS_SECRET_ACCESS_KEY: 'wrong-secret',
   });
+  results = {};
+  // In-process runs share stdout and the environment: one at a time.
+  results.seed = await inProcess(['demo', '--seed', '/nonexistent/estate.yml', '--db', target.target]);
   results.region = await inProcess(
     ['collect', '--endpoint', sim.url, '--db', target.target, '--organizations', '--regions', 'xx-nowhere-1'],
     root,
   );
   results.write = await inProcess(['query', '--db', target.target, 'delete from images']);
-  results.sql = await spawned;
+  results.sql = await inProcess(['query', '--db', target.target, 'selec image_id fro images']);
+  results.credentials = await spawned;
 }
 
 test('an unreadable seed gives one error line, a non-zero exit, and the store unchanged', async () => {
