@@ -1,55 +1,31 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isAmwError } from '../../errors.ts';
 import { CountingDevice, FileBlockDevice } from './block-device.ts';
 import { Qcow2Device } from './qcow2.ts';
 import { qemuImgMissing } from '../../../test/helpers/disk-images.ts';
-import { patternDisk, rng } from '../../../test/helpers/disk-fuzz.ts';
+import { patternDisk } from '../../../test/helpers/disk-fuzz.ts';
+import {
+  assertOpenRejects,
+  assertReadsMatchRaw,
+  poke,
+  qemuImg,
+  withTempDir,
+} from '../../../test/helpers/disk-format-tests.ts';
 
 const skip = qemuImgMissing();
-const qemuImg = (...args: string[]): void => void execFileSync('qemu-img', args, { stdio: 'pipe' });
 const qemuIo = (img: string, ...cmds: string[]): void =>
   void execFileSync('qemu-io', ['-f', 'qcow2', ...cmds.flatMap((c) => ['-c', c]), img], { stdio: 'pipe' });
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'amw-qcow2-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>): Promise<void> => withTempDir('amw-qcow2-', fn);
 
 const openQcow2 = async (path: string): Promise<Qcow2Device> =>
   Qcow2Device.open(await FileBlockDevice.open(path));
 
-async function rejects(path: string, code: string, message: RegExp, read?: [number, number]): Promise<void> {
-  const attempt = async (): Promise<void> => {
-    const dev = await openQcow2(path);
-    try {
-      if (read) await dev.read(read[0], read[1]);
-    } finally {
-      await dev.close();
-    }
-  };
-  await assert.rejects(attempt(), (err: unknown) => {
-    assert.ok(isAmwError(err), String(err));
-    assert.equal(err.code, code);
-    assert.match(err.message, message);
-    return true;
-  });
-}
-
-/** Overwrites bytes of a file in place. */
-async function poke(path: string, at: number, bytes: Buffer): Promise<void> {
-  const fh = await open(path, 'r+');
-  await fh.write(bytes, 0, bytes.length, at);
-  await fh.close();
-}
+const rejects = (path: string, code: string, message: RegExp, read?: [number, number]): Promise<void> =>
+  assertOpenRejects(() => openQcow2(path), code, message, read);
 
 const u64 = (v: bigint): Buffer => {
   const b = Buffer.alloc(8);
@@ -80,17 +56,7 @@ test(
         try {
           assert.equal(dev.size, data.length);
           assert.equal(dev.header.version, opts.join(' ').includes('compat=0.10') ? 2 : 3);
-          const rand = rng(opts.length);
-          const reads = Array.from({ length: 60 }, () => {
-            const at = Math.floor(rand() * data.length);
-            return [at, Math.min(data.length - at, Math.floor(rand() * 200_000))] as const;
-          });
-          reads.push([0, data.length], [data.length - 1, 1], [data.length, 0]);
-          const got = await Promise.all(reads.map(([at, len]) => dev.read(at, len)));
-          got.forEach((b, i) => {
-            const [at, len] = reads[i]!;
-            assert.ok(b.equals(data.subarray(at, at + len)), `${opts.join(' ')}: read ${len} at ${at}`);
-          });
+          await assertReadsMatchRaw(dev, data, opts.length, opts.join(' '));
           await assert.rejects(dev.read(data.length - 1, 2), /outside the device/);
         } finally {
           await dev.close();

@@ -1,51 +1,33 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isAmwError } from '../../errors.ts';
 import { CountingDevice, FileBlockDevice } from './block-device.ts';
 import { VmdkDevice } from './vmdk.ts';
 import { openDiskFile } from '../sources/file-source.ts';
 import { qemuImgMissing, vmdkGdAtEnd } from '../../../test/helpers/disk-images.ts';
-import { patternDisk, rng } from '../../../test/helpers/disk-fuzz.ts';
+import { patternDisk } from '../../../test/helpers/disk-fuzz.ts';
+import {
+  assertOpenRejects,
+  assertReadsMatchRaw,
+  poke,
+  qemuImg,
+  withTempDir,
+} from '../../../test/helpers/disk-format-tests.ts';
 
 const skip = qemuImgMissing();
-const qemuImg = (...args: string[]): void => void execFileSync('qemu-img', args, { stdio: 'pipe' });
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'amw-vmdk-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>): Promise<void> => withTempDir('amw-vmdk-', fn);
 
 /** Opens through format detection, as `file:` does, and reads `read` when given. */
-async function rejects(path: string, code: string, message: RegExp, read?: [number, number]): Promise<void> {
-  const attempt = async (): Promise<void> => {
-    const { disk } = await openDiskFile(await FileBlockDevice.open(path));
-    try {
-      if (read) await disk.read(read[0], read[1]);
-    } finally {
-      await disk.close?.();
-    }
-  };
-  await assert.rejects(attempt(), (err: unknown) => {
-    assert.ok(isAmwError(err), String(err));
-    assert.equal(err.code, code);
-    assert.match(err.message, message);
-    return true;
-  });
-}
-
-async function poke(path: string, at: number, bytes: Buffer): Promise<void> {
-  const fh = await open(path, 'r+');
-  await fh.write(bytes, 0, bytes.length, at);
-  await fh.close();
-}
+const rejects = (path: string, code: string, message: RegExp, read?: [number, number]): Promise<void> =>
+  assertOpenRejects(
+    async () => (await openDiskFile(await FileBlockDevice.open(path))).disk,
+    code,
+    message,
+    read,
+  );
 
 const u32 = (v: number): Buffer => {
   const b = Buffer.alloc(4);
@@ -76,17 +58,7 @@ test(
           assert.equal(format, 'vmdk');
           assert.equal(disk.label, `file:${img} (vmdk ${sub})`);
           assert.equal(disk.size, data.length);
-          const rand = rng(sub.length);
-          const reads = Array.from({ length: 60 }, () => {
-            const at = Math.floor(rand() * data.length);
-            return [at, Math.min(data.length - at, Math.floor(rand() * 200_000))] as const;
-          });
-          reads.push([0, data.length], [data.length - 1, 1]);
-          const got = await Promise.all(reads.map(([at, len]) => disk.read(at, len)));
-          got.forEach((b, i) => {
-            const [at, len] = reads[i]!;
-            assert.ok(b.equals(data.subarray(at, at + len)), `${sub}: read ${len} at ${at}`);
-          });
+          await assertReadsMatchRaw(disk, data, sub.length, sub);
         } finally {
           await disk.close?.();
         }
