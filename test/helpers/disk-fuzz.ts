@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BlockDevice } from '../../src/scan/disk/block-device.ts';
 import { checkRange } from '../../src/scan/disk/block-device.ts';
 import { assembleImage } from '../../src/scan/fs/assemble.ts';
@@ -121,8 +125,12 @@ export interface FuzzReport {
   cases: number;
   /** Outcome counts: "ok" or an error code. */
   outcomes: Record<string, number>;
-  /** Unclear failures: anything but a result, AmwError or VfsError. */
-  failures: { case: number; message: string }[];
+  /**
+   * Unclear failures: anything but a result, AmwError or VfsError. `image` is the mutated disk
+   * written out (the first few failures only), so a case can be replayed with `amiwarden scan
+   * file:` even though mkfs output, and so the mutations a seed picks, differ from run to run.
+   */
+  failures: { case: number; message: string; image?: string }[];
   maxCaseMs: number;
   maxReads: number;
   peakHeapMiB: number;
@@ -138,6 +146,31 @@ export async function structureRanges(image: Buffer, open?: OpenDisk): Promise<[
 }
 
 const INTERESTING = [0, 1, 0x7f, 0x80, 0xff, 0xffff, 0x7fffffff, 0xffffffff, 0x10000, 12, 4096];
+
+const KEPT_FAILURES = 3;
+
+/** Writes a failing case's disk (patches applied, cut applied) where its report can name it. */
+function keepFailingCase(
+  image: Buffer,
+  patches: readonly { offset: number; bytes: Buffer }[],
+  size: number,
+  seed: number,
+  c: number,
+): string | undefined {
+  try {
+    const out = Buffer.from(image.subarray(0, size));
+    for (const p of patches)
+      if (p.offset < size) p.bytes.copy(out, p.offset, 0, Math.min(p.bytes.length, size - p.offset));
+    const dir = join(tmpdir(), 'amw-fuzz-failures');
+    mkdirSync(dir, { recursive: true });
+    const base = createHash('sha256').update(image).digest('hex').slice(0, 12);
+    const path = join(dir, `${base}-seed-${seed}-case-${c}.img`);
+    writeFileSync(path, out);
+    return path;
+  } catch {
+    return undefined; // a full disk must not hide the failure itself
+  }
+}
 
 /** Runs `cases` seeded mutations of `image`, each ended by a result or a clear error. */
 export async function fuzzImage(
@@ -180,6 +213,10 @@ export async function fuzzImage(
         report.failures.push({
           case: c,
           message: err instanceof Error ? (err.stack ?? err.message) : String(err),
+          image:
+            report.failures.length < KEPT_FAILURES
+              ? keepFailingCase(image, patches, size, seed, c)
+              : undefined,
         });
     }
     report.outcomes[outcome] = (report.outcomes[outcome] ?? 0) + 1;
