@@ -1,6 +1,7 @@
 import { accountCredentials } from './credentials.ts';
 import { EstateState } from './state/estate.ts';
 import type { ImageRec, InstanceRec } from './state/types.ts';
+import { rng } from '../seeded-rng.ts';
 
 export interface SyntheticOptions {
   /** Images owned by the estate's accounts (third-party images come on top). */
@@ -19,18 +20,6 @@ export const SYNTHETIC_DEFAULTS = {
   seed: 1,
   now: '2026-11-01T00:00:00Z',
 } as const;
-
-/** mulberry32: a small, fast, seedable generator, so an estate is reproducible from its seed number. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (prefix: string, n: number) => `${prefix}-0${n.toString(16).padStart(16, '0')}`;
 const DAY = 86_400_000;

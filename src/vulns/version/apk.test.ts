@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareApkVersions, isValidApkVersion } from './apk.ts';
+import { rng } from '../../seeded-rng.ts';
 
 // Hand-derived from apk's documented grammar `digits{.digits}...{letter}{_suffix{#}}...{~hash}{-r#}`.
 const VECTORS: ReadonlyArray<readonly [string, '<' | '=' | '>', string]> = [
@@ -229,18 +230,6 @@ test('valid versions are those apk accepts', () => {
   ])
     assert.equal(isValidApkVersion(v), false, JSON.stringify(v));
 });
-
-/** Small seeded generator (mulberry32): the same versions every run. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generate(count: number, seed: number): string[] {
   const r = rng(seed);

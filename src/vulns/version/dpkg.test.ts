@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareDpkgVersions, parseDpkgVersion } from './dpkg.ts';
+import { rng } from '../../seeded-rng.ts';
 
 test('parses epoch, upstream and revision the way dpkg splits them', () => {
   assert.deepEqual(parseDpkgVersion('1:2.3-4'), { epoch: 1, upstream: '2.3', revision: '4' });
@@ -27,18 +28,6 @@ test('orders the deb-version(7) example and classic cases', () => {
   assert.ok(compareDpkgVersions('2.36.1-8+deb12u1', '2.36.1-8') > 0);
   assert.ok(compareDpkgVersions('1.2.3-1~bpo12+1', '1.2.3-1') < 0);
 });
-
-/** A small deterministic PRNG so every run checks the same pairs. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generator(seed: number) {
   const r = rng(seed);
