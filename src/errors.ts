@@ -36,6 +36,8 @@ export const ERROR_CATALOG = {
   AMW_POLICY_UNSUPPORTED_KEY: 'A policy uses a Cloud Custodian key that amiwarden does not support.',
   AMW_POLICY_UNDEFINED_VARIABLE: 'A policy uses a {variable} that its account group does not define.',
   AMW_POLICY_CIRCUIT_BREAKER: 'A policy matched more resources than its max-resources allows; no action ran.',
+  AMW_ALLOWED_IMAGES_CRITERIA:
+    'An Allowed AMIs criteria file (`allowed-images simulate --criteria`) is not valid JSON/YAML or breaks the ImageCriteria schema.',
   // workflows
   AMW_WORKFLOW_DELIVERY: 'A notification could not be delivered; it will be retried.',
   AMW_WORKFLOW_SECRET: 'A channel secret (webhook URL, password, token) is missing.',
