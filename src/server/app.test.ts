@@ -297,6 +297,14 @@ for (const target of STORE_TARGETS) {
         (list.body as unknown as { id: string; state: string }[]).map((v) => [v.id, v.state]),
         [[violationId, 'open']],
       );
+      const byState = await call('/api/violations?state=open', { token: tok.viewer });
+      assert.deepEqual(
+        (byState.body as unknown as { id: string }[]).map((v) => v.id),
+        [violationId],
+      );
+      const noneWaived = await call('/api/violations?state=waived', { token: tok.viewer });
+      assert.deepEqual(noneWaived.body, []);
+      assert.equal((await call('/api/violations?state=closed', { token: tok.viewer })).status, 400);
       const image = await call('/api/images/ami-0000000000000001', { token: tok.viewer });
       assert.equal((image.body!.violations as unknown[]).length, 1);
       const body = { reason: 'replacement AMI ships next sprint', expires_at: '2026-12-01T00:00:00.000Z' };

@@ -3,6 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { isAmwError } from '../../errors.ts';
+import { VIOLATION_STATES } from '../../workflow/model.ts';
 import type { ViolationState } from '../../workflow/model.ts';
 import {
   activeWaiver,
@@ -14,10 +15,9 @@ import {
 import type { WorkflowDb } from '../../workflow/store/tables.ts';
 import type { ServerContext } from '../context.ts';
 
-const STATES = ['open', 'notified', 'escalated', 'remediated', 'resolved', 'waived'] as const;
 const ListQuery = Type.Object(
   {
-    state: Type.Optional(Type.Union(STATES.map((s) => Type.Literal(s)))),
+    state: Type.Optional(Type.Union(VIOLATION_STATES.map((s) => Type.Literal(s)))),
     live: Type.Optional(Type.Boolean()),
     policy: Type.Optional(Type.String({ maxLength: 200 })),
     image: Type.Optional(Type.String({ maxLength: 64 })),
