@@ -1,6 +1,9 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
-import { parseAuthorization } from './credentials.ts';
+import { authError, unknownKeyError } from './auth/errors.ts';
+import { parseAuthorization } from './auth/sigv4.ts';
+import type { ParsedAuthorization } from './auth/sigv4.ts';
+import { verifyRequest } from './auth/verify.ts';
 import type { FaultDecision, FaultInjector } from './faults.ts';
 import { ApiError, withReason } from './protocol/errors.ts';
 import { ListingCache } from './protocol/paging.ts';
@@ -21,7 +24,8 @@ export interface SimServer {
 
 /**
  * One loopback endpoint for every service: the SigV4 credential scope says which service, which
- * region and (through the access key) which account a request acts as.
+ * region and (through the access key) which account a request acts as. Every request's signature
+ * is verified against the secret the estate holds for its access key (auth/verify.ts).
  */
 export function createSimServer(state: EstateState, faults: FaultInjector): SimServer {
   const counts = new Map<string, number>();
@@ -33,7 +37,7 @@ export function createSimServer(state: EstateState, faults: FaultInjector): SimS
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const requestId = `${(++requestNo).toString(16).padStart(8, '0')}-5a1e-4d0c-8e57-a0b1c2d3e4f5`;
-      const reply = handle(req, Buffer.concat(chunks).toString('utf8'), requestId);
+      const reply = handle(req, Buffer.concat(chunks), requestId);
       const send = () => {
         if (res.destroyed) return;
         res.writeHead(reply.status, {
@@ -55,15 +59,18 @@ export function createSimServer(state: EstateState, faults: FaultInjector): SimS
     headers?: Record<string, string>;
   }
 
-  function handle(req: IncomingMessage, raw: string, requestId: string): Reply {
-    const auth = parseAuthorization(req.headers.authorization);
+  function handle(req: IncomingMessage, rawBody: Buffer, requestId: string): Reply {
+    const raw = rawBody.toString('utf8');
+    const authHeader = header(req, 'authorization');
+    const sig = authHeader === undefined ? undefined : parseAuthorization(authHeader);
+    const scope = typeof sig === 'object' ? sig.scope : undefined;
     const target = header(req, 'x-amz-target');
-    const service = SERVICES[auth?.service ?? guessService(raw, target)];
+    const service = SERVICES[scope?.service ?? guessService(req.url ?? '/', raw, target)];
     if (!service) {
       return {
         status: 400,
         contentType: 'text/plain',
-        body: `The estate simulator does not serve "${auth?.service}".`,
+        body: `The estate simulator does not serve "${scope?.service}".`,
       };
     }
     const params = new QueryParams(service.protocol === 'json' || service.protocol === 'rest' ? '' : raw);
@@ -83,6 +90,8 @@ export function createSimServer(state: EstateState, faults: FaultInjector): SimS
     }
     const fail = (err: ApiError) => errorReply(service, err, requestId);
     try {
+      counts.set(`${service.name}:${action}`, (counts.get(`${service.name}:${action}`) ?? 0) + 1);
+      const caller = authenticate(service, req, rawBody, sig);
       const ctype = header(req, 'content-type') ?? '';
       const formProtocol = service.protocol === 'ec2' || service.protocol === 'query';
       if (formProtocol && !ctype.startsWith('application/x-www-form-urlencoded'))
@@ -97,8 +106,6 @@ export function createSimServer(state: EstateState, faults: FaultInjector): SimS
           throw new ApiError('SerializationException', 'Start of structure or map found where not expected.');
         }
       }
-      counts.set(`${service.name}:${action}`, (counts.get(`${service.name}:${action}`) ?? 0) + 1);
-      const caller = authenticate(service, auth, header(req, 'x-amz-security-token'));
       const fault = faults.decide(service.name, action, caller.accountId, caller.region);
       if (fault) throw faultError(service, fault);
       const ctx: Ctx = { state, caller, params, json, cache, now: state.now() };
@@ -137,19 +144,19 @@ export function createSimServer(state: EstateState, faults: FaultInjector): SimS
 
   function authenticate(
     service: ServiceDef,
-    auth: ReturnType<typeof parseAuthorization>,
-    token: string | undefined,
+    req: IncomingMessage,
+    body: Buffer,
+    sig: ParsedAuthorization | string | undefined,
   ): Caller {
-    const bad = () => badCredentials(service);
-    if (!auth)
-      throw new ApiError(
-        service.protocol === 'ec2' ? 'AuthFailure' : 'MissingAuthenticationToken',
-        'Request is missing Authentication Token',
-        service.protocol === 'ec2' ? 401 : 403,
-      );
-    const entry = state.keys.get(auth.accessKeyId);
-    if (!entry) throw bad();
-    if (entry.sessionToken !== undefined && entry.sessionToken !== token) throw bad();
+    const verdict = verifyRequest(
+      { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body },
+      sig,
+      (id) => state.keys.get(id),
+      Date.now(),
+    );
+    if (!verdict.ok) throw authError(service.protocol, verdict.kind, verdict.message);
+    const { entry, scope: auth } = verdict;
+    const bad = () => unknownKeyError(service.protocol);
     const regionless = service.protocol !== 'ec2' && service.regionless === true;
     // STS always answers on its global endpoint's region.
     const stsGlobal = service.name === 'sts' && auth.region === 'us-east-1';
@@ -166,7 +173,7 @@ export function createSimServer(state: EstateState, faults: FaultInjector): SimS
     return {
       accountId: entry.accountId,
       region: auth.region,
-      accessKeyId: auth.accessKeyId,
+      accessKeyId: verdict.accessKeyId,
       role: entry.role,
     };
   }
@@ -179,9 +186,12 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-function guessService(raw: string, target: string | undefined): string {
+/** Which service an unsigned or badly signed request meant, so its error comes in that service's shape. */
+function guessService(url: string, raw: string, target: string | undefined): string {
   if (target?.startsWith('AmazonSSM.')) return 'ssm';
   if (target?.startsWith('AWSOrganizations')) return 'organizations';
+  if (target?.startsWith('TrentService.')) return 'kms';
+  if (url.startsWith('/snapshots/')) return 'ebs';
   const version = new URLSearchParams(raw).get('Version');
   return version === '2011-01-01' ? 'autoscaling' : version === '2011-06-15' ? 'sts' : 'ec2';
 }
@@ -221,22 +231,6 @@ function errorReply(service: ServiceDef, err: ApiError, requestId: string) {
     headers: { 'x-amzn-ErrorType': err.code },
     body: JSON.stringify({ __type: err.code, message: err.message, Message: err.message }),
   };
-}
-
-function badCredentials(service: ServiceDef): ApiError {
-  if (service.protocol === 'ec2')
-    return new ApiError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
-  if (service.protocol === 'query')
-    return new ApiError(
-      'InvalidClientTokenId',
-      'The security token included in the request is invalid.',
-      403,
-    );
-  return new ApiError(
-    'UnrecognizedClientException',
-    'The security token included in the request is invalid.',
-    400,
-  );
 }
 
 function unknownAction(service: ServiceDef, action: string): ApiError {

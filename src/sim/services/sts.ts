@@ -53,9 +53,11 @@ function assumeRole(ctx: Ctx) {
       `User: ${callerArn(ctx.caller)} is not authorized to perform: sts:AssumeRole on resource: ${arn}`,
       403,
     );
-  const keys = ctx.state.addSession(accountId, { name: roleName, session });
-  // Expiration follows the real clock: the SDK refreshes credentials it believes expired.
-  const expiration = new Date(Date.now() + duration * 1000).toISOString();
+  // Expiration follows the real clock, as signatures do: the SDK refreshes credentials it
+  // believes expired, and the simulator refuses them once they are (ExpiredToken).
+  const expiresAt = Date.now() + duration * 1000;
+  const keys = ctx.state.addSession(accountId, { name: roleName, session }, expiresAt);
+  const expiration = new Date(expiresAt).toISOString();
   return {
     Credentials: {
       AccessKeyId: keys.accessKeyId,

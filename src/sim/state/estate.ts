@@ -17,6 +17,8 @@ export interface KeyEntry {
   accountId: string;
   secretAccessKey: string;
   sessionToken?: string;
+  /** Wall-clock epoch ms after which temporary keys are refused (ExpiredToken). */
+  expiresAt?: number;
   role?: { name: string; session: string };
 }
 
@@ -99,6 +101,7 @@ export class EstateState {
   addSession(
     accountId: string,
     role: { name: string; session: string },
+    expiresAt?: number,
   ): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
     const n = ++this.sessionCounter;
     const accessKeyId = `ASIASIM${String(n).padStart(13, '0')}`;
@@ -106,7 +109,13 @@ export class EstateState {
     const sessionToken = Buffer.from(`amiwarden-sim-session:${n}:${accountId}:${role.name}`).toString(
       'base64',
     );
-    this.keys.set(accessKeyId, { accountId, secretAccessKey, sessionToken, role });
+    this.keys.set(accessKeyId, {
+      accountId,
+      secretAccessKey,
+      sessionToken,
+      role,
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+    });
     return { accessKeyId, secretAccessKey, sessionToken };
   }
 
