@@ -5,7 +5,6 @@ import {
   canonicalRequest,
   formatAmzDate,
   parseAmzDate,
-  parseAuthorization,
   queryPairs,
   sha256Hex,
   signature,
