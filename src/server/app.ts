@@ -20,7 +20,7 @@ import type { ScanTables } from '../scan/store/scan-tables.ts';
 import { workflowStore } from '../workflow/store/open.ts';
 import { listViolations } from '../workflow/store/violations.ts';
 import { addSecurityHeaders } from './security-headers.ts';
-import { API_SQL_LIMITS } from '../store/read-only-sql/index.ts';
+import { API_SQL_LIMITS, SqlitePool } from '../store/read-only-sql/index.ts';
 import type { ReadOnlySqlLimits } from '../store/read-only-sql/index.ts';
 import { serveDashboard } from './static-files.ts';
 
@@ -87,11 +87,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   );
   app.get('/openapi.json', async () => openapi());
 
+  // The SQL console's SQLite children live as long as the server: closing it ends them.
+  const sqlPool = new SqlitePool();
+  app.addHook('onClose', () => sqlPool.close());
   await app.register(async (api) => {
     await authPlugin(api, { db: ctx.tokens });
     await imageRoutes(api, ctx);
     await overviewRoutes(api, ctx);
-    await sqlRoutes(api, { ...ctx, sqlLimits: opts.sqlLimits ?? API_SQL_LIMITS });
+    await sqlRoutes(api, { ...ctx, sqlLimits: opts.sqlLimits ?? API_SQL_LIMITS, sqlPool });
     await tokenRoutes(api, ctx);
     await violationRoutes(api, { ...ctx, workflow });
     await scanRoutes(api, { ...ctx, scans });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORE_TARGETS, announceSkips } from '../../store/testing.ts';
+import { EXACT_COLUMNS, EXACT_JSON_ROW, exactCellsSql } from '../../store/read-only-sql/testing.ts';
 import { runCli } from '../testing.ts';
 import { formatCsv, formatJson, formatTable } from './query.ts';
 
@@ -116,22 +117,39 @@ test('query table and CSV: quoted CSV cells, escaped line breaks and cut long ce
   }
 });
 
-test('formatTable and formatCsv print what PostgreSQL hands over as objects; JSON keeps dates, documents and big integers', () => {
-  const r = {
-    columns: ['at', 'doc', 'raw', 'big'],
-    rows: [[new Date('2026-11-23T10:00:00Z'), { a: [1, 'x,y'] }, Uint8Array.of(1, 255), 2n ** 64n]],
-  };
-  assert.equal(
-    formatCsv(r),
-    'at,doc,raw,big\n2026-11-23T10:00:00.000Z,"{""a"":[1,""x,y""]}",\\x01ff,18446744073709551616',
+for (const target of STORE_TARGETS)
+  test(
+    `query: integers past 2^53 and -2^63 exact in JSON, CSV and the table; blobs as hex (${target.name})`,
+    { skip: target.skip },
+    async () => {
+      const fresh = await target.fresh();
+      try {
+        const sql = exactCellsSql(target.name);
+        const json = await amiwarden('query', '--db', fresh.target, '-f', 'json', sql);
+        assert.equal(json.code, 0, json.stderr);
+        assert.deepEqual(JSON.parse(json.stdout), [
+          Object.fromEntries(EXACT_COLUMNS.map((c, i) => [c, EXACT_JSON_ROW[i]])),
+        ]);
+        const csv = await amiwarden('query', '--db', fresh.target, '-f', 'csv', sql);
+        assert.equal(
+          csv.stdout,
+          `${EXACT_COLUMNS.join(',')}\n9007199254740993,-9223372036854775808,9007199254740991,1.5,,txt,\\x00ff10,1,9007199254740994,1.5\n`,
+        );
+        const table = await amiwarden('query', '--db', fresh.target, sql);
+        assert.deepEqual(table.stdout.split('\n').slice(2, 3), [
+          '9007199254740993  -9223372036854775808  9007199254740991  1.5     txt  \\x00ff10  1    9007199254740994  1.5',
+        ]);
+      } finally {
+        await fresh.dispose();
+      }
+    },
   );
-  assert.equal(
-    formatTable(r).split('\n')[2],
-    '2026-11-23T10:00:00.000Z  {"a":[1,"x,y"]}  \\x01ff  18446744073709551616',
-  );
-  const [json] = JSON.parse(formatJson(r)) as Array<Record<string, unknown>>;
-  assert.deepEqual(
-    [json?.at, json?.doc, json?.big],
-    ['2026-11-23T10:00:00.000Z', { a: [1, 'x,y'] }, '18446744073709551616'],
-  );
+
+test('formatJson writes integers past 2^53 as their digits, formatCsv and formatTable print them whole', () => {
+  const r = { columns: ['big', 'small', 'neg'], rows: [[2n ** 64n, 7, -(2n ** 63n) - 1n]] };
+  assert.equal(formatCsv(r), 'big,small,neg\n18446744073709551616,7,-9223372036854775809');
+  assert.equal(formatTable(r).split('\n')[2], '18446744073709551616  7      -9223372036854775809');
+  assert.deepEqual(JSON.parse(formatJson(r)), [
+    { big: '18446744073709551616', small: 7, neg: '-9223372036854775809' },
+  ]);
 });

@@ -1,5 +1,6 @@
 import { AmwError } from '../../errors.ts';
-import { CLI_SQL_TIMEOUT_SECONDS, runReadOnlySql } from '../../store/read-only-sql/index.ts';
+import { CLI_SQL_TIMEOUT_SECONDS, jsonCell, runReadOnlySql } from '../../store/read-only-sql/index.ts';
+import type { SqlCell } from '../../store/read-only-sql/index.ts';
 import { csvText, textTable } from '../../text-table.ts';
 import { addFlags, commonFlags, defineFlag } from '../flags.ts';
 import type { CommandModule } from './index.ts';
@@ -7,7 +8,7 @@ import type { CommandModule } from './index.ts';
 /** What the formatters need; the row cap's `truncated` never applies here (no cap). */
 export interface QueryResult {
   readonly columns: string[];
-  readonly rows: unknown[][];
+  readonly rows: SqlCell[][];
 }
 
 const timeoutFlag = defineFlag({
@@ -18,19 +19,14 @@ const timeoutFlag = defineFlag({
   defaultValue: CLI_SQL_TIMEOUT_SECONDS,
 });
 
-/** A value as text for the table and CSV: JSON keeps the engine's own types instead. */
-function text(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'bigint') return v.toString();
-  // PostgreSQL hands timestamps, jsonb and bytea over as objects: print what the column holds.
-  if (v instanceof Date) return v.toISOString();
-  if (v instanceof Uint8Array) return `\\x${Buffer.from(v).toString('hex')}`;
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
-}
+/**
+ * A cell as text for the table and CSV: integers with every digit (bigints included), blobs as
+ * the `\x` hex both engines give, NULL as an empty cell.
+ */
+const text = (v: SqlCell): string => (v === null ? '' : String(v));
 
 // Fractions are rounded for the eye only; CSV keeps every digit for the spreadsheet.
-const tableCell = (v: unknown): string =>
+const tableCell = (v: SqlCell): string =>
   typeof v === 'number' && !Number.isInteger(v) ? String(Math.round(v * 100) / 100) : text(v);
 
 export function formatTable(r: QueryResult): string {
@@ -52,7 +48,7 @@ export function formatCsv(r: QueryResult): string {
 
 export function formatJson(r: QueryResult): string {
   const objs = r.rows.map((row) =>
-    Object.fromEntries(r.columns.map((c, i) => [c, typeof row[i] === 'bigint' ? String(row[i]) : row[i]])),
+    Object.fromEntries(r.columns.map((c, i) => [c, jsonCell(row[i] ?? null)])),
   );
   return JSON.stringify(objs, null, 2);
 }

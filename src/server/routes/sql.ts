@@ -2,8 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { isAmwError } from '../../errors.ts';
-import { runReadOnlySql } from '../../store/read-only-sql/index.ts';
-import type { ReadOnlySqlLimits } from '../../store/read-only-sql/index.ts';
+import { jsonRows, runReadOnlySql } from '../../store/read-only-sql/index.ts';
+import type { ReadOnlySqlLimits, SqlitePool } from '../../store/read-only-sql/index.ts';
 import type { ServerContext } from '../context.ts';
 
 const SqlBody = Type.Object(
@@ -13,7 +13,7 @@ const SqlBody = Type.Object(
 
 export async function sqlRoutes(
   app: FastifyInstance,
-  ctx: ServerContext & { sqlLimits: ReadOnlySqlLimits },
+  ctx: ServerContext & { sqlLimits: ReadOnlySqlLimits; sqlPool: SqlitePool },
 ): Promise<void> {
   app.post<{ Body: Static<typeof SqlBody> }>(
     '/api/sql',
@@ -26,8 +26,14 @@ export async function sqlRoutes(
     },
     async (req, reply) => {
       try {
-        const result = await runReadOnlySql(ctx.target, req.body.sql, ctx.sqlLimits);
-        return { ...result, row_cap: ctx.sqlLimits.maxRows };
+        const result = await runReadOnlySql(ctx.target, req.body.sql, ctx.sqlLimits, { pool: ctx.sqlPool });
+        // Integers past 2^53 travel as their decimal digits (JSON numbers would round them).
+        return {
+          columns: result.columns,
+          rows: jsonRows(result.rows),
+          truncated: result.truncated,
+          row_cap: ctx.sqlLimits.maxRows,
+        };
       } catch (err) {
         if (isAmwError(err, 'AMW_QUERY_READ_ONLY'))
           return reply.code(403).send({ error: 'read-only', code: err.code, message: err.message });

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { isAmwError } from '../../errors.ts';
 import { upsertRows } from '../sync.ts';
 import { STORE_TARGETS, announceSkips } from '../testing.ts';
-import { runReadOnlySql } from './index.ts';
+import { jsonRows, runReadOnlySql } from './index.ts';
+import { EXACT_COLUMNS, EXACT_JSON_ROW, EXACT_ROW, exactCellsSql } from './testing.ts';
 
 announceSkips();
 
@@ -128,6 +129,22 @@ for (const target of STORE_TARGETS) {
     },
   );
 }
+
+for (const target of STORE_TARGETS)
+  test(
+    `one cell encoding: exact integers, hex blobs, booleans as 1/0 (${target.name})`,
+    { skip: target.skip },
+    async () => {
+      const fresh = await target.fresh();
+      try {
+        const r = await runReadOnlySql(fresh.target, exactCellsSql(target.name), NO_CAP);
+        assert.deepEqual(r, { columns: EXACT_COLUMNS, rows: [EXACT_ROW], truncated: false });
+        assert.deepEqual(jsonRows(r.rows), [EXACT_JSON_ROW]);
+      } finally {
+        await fresh.dispose();
+      }
+    },
+  );
 
 test('a missing SQLite file is named, and nothing is created', async () => {
   const path = '/tmp/amw-no-such-store.db';

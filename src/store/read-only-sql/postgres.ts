@@ -1,17 +1,8 @@
 import pg from 'pg';
 import { AmwError, messageOf } from '../../errors.ts';
+import { pgCellParser } from './cells.ts';
 import { failedError, invalidError, readOnlyError, timeoutError } from './types.ts';
-import type { ReadOnlySqlLimits, ReadOnlySqlResult } from './types.ts';
-
-// Values come back as SQLite gives them: bigints (count(*)) as numbers, timestamps as the
-// text PostgreSQL prints, so the CLI and the API show the same cells on both engines.
-const AS_TEXT = new Set([1082, 1083, 1114, 1184, 1266]);
-const typeParser = ((oid: number, format?: string) =>
-  oid === 20
-    ? Number
-    : AS_TEXT.has(oid)
-      ? (v: string) => v
-      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser;
+import type { ReadOnlySqlLimits, ReadOnlySqlResult, SqlCell } from './types.ts';
 
 /**
  * One statement in a READ ONLY transaction, on a session that defaults to read-only, bounded by
@@ -26,7 +17,8 @@ export async function runPostgres(
     connectionString: url,
     options: '-c default_transaction_read_only=on',
     statement_timeout: limits.timeoutMs,
-    types: { getTypeParser: typeParser },
+    // Cells as SQLite gives them (cells.ts), so the CLI and the API show the same on both engines.
+    types: { getTypeParser: pgCellParser },
   });
   client.on('error', () => undefined);
   try {
@@ -56,10 +48,10 @@ function streamRows(client: pg.Client, sql: string, maxRows: number | undefined)
     queryMode: 'extended',
   };
   const query = new pg.Query(config);
-  const rows: unknown[][] = [];
+  const rows: SqlCell[][] = [];
   let truncated = false;
   return new Promise((resolve, reject) => {
-    query.on('row', (row: unknown[]) => {
+    query.on('row', (row: SqlCell[]) => {
       if (maxRows === undefined || rows.length < maxRows) rows.push(row);
       else truncated = true;
     });

@@ -18,9 +18,16 @@ export const API_SQL_LIMITS: ReadOnlySqlLimits = { timeoutMs: 5000, maxRows: 100
 /** `amiwarden query`: every row, and a limit only against a statement that never ends. */
 export const CLI_SQL_TIMEOUT_SECONDS = 60;
 
+/**
+ * One value as both engines hand it over (cells.ts): NULL as null, integers exact (a number when
+ * it is a safe integer, a bigint otherwise), reals as numbers, blobs/bytea as `\x` + hex, and
+ * everything else (text, timestamps) as text.
+ */
+export type SqlCell = null | number | bigint | string;
+
 export interface ReadOnlySqlResult {
   readonly columns: string[];
-  readonly rows: unknown[][];
+  readonly rows: SqlCell[][];
   /** More rows matched than `maxRows` allowed. */
   readonly truncated: boolean;
 }
