@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
+import { usageReferences } from '../../store/queries/image-usage.ts';
 import { ageDays, tagMap } from './images.ts';
 
 /** Everything the image page shows: the image, who may launch it, what it is made of, and what runs on it. */
@@ -31,13 +32,7 @@ export async function imageDetail(db: Kysely<Database>, imageId: string, now = n
       .where('b.deleted_at', 'is', null)
       .orderBy('b.device_name')
       .execute(),
-    db
-      .selectFrom('image_usage')
-      .selectAll()
-      .where('image_id', '=', imageId)
-      .orderBy('kind')
-      .orderBy('ref_id')
-      .execute(),
+    usageReferences(db, [imageId]),
     db
       .selectFrom('images')
       .select(['image_id', 'region', 'state', 'deleted_at'])
@@ -89,12 +84,7 @@ export async function imageDetail(db: Kysely<Database>, imageId: string, now = n
       encrypted: m.encrypted === null ? null : Number(m.encrypted) === 1,
     })),
     snapshots_shared_with: sharedSnapshots,
-    usage: usage.map((u) => ({
-      ...u,
-      in_use: Number(u.in_use) === 1,
-      cross_account: Number(u.cross_account) === 1,
-      age_days: u.age_days === null ? null : Math.floor(Number(u.age_days)),
-    })),
+    usage,
     copies,
   };
 }
