@@ -2,7 +2,8 @@ import { api } from '../api.ts';
 import { badge, clear, fmtDate, h, table } from '../dom.ts';
 import type { Session } from '../main.ts';
 import { blastRadius } from './blast-radius.ts';
-import { completenessBadge } from './scans.ts';
+import { completenessBadge, count } from './scans.ts';
+import type { ScanRow } from './scans.ts';
 import { violationRows } from './violations.ts';
 import type { ViolationRow } from './violations.ts';
 
@@ -32,17 +33,7 @@ interface Detail {
     age_days: number | null;
   }[];
   copies: { image_id: string; region: string; state: string; deleted_at: string | null }[];
-  scans: {
-    scan_id: string;
-    started_at: string;
-    completeness: string;
-    unscannable_reason: string | null;
-    passed: number;
-    failed: number;
-    manual: number;
-    errors: number;
-    os_name: string;
-  }[];
+  scans: Omit<ScanRow, 'image_id' | 'package_count'>[];
   violations: ViolationRow[];
   audit: { time: string; policy: string; action: string; outcome: string; reason: string }[];
 }
@@ -180,19 +171,16 @@ export async function renderImage(app: HTMLElement, id: string, session: Session
         : null,
       table(
         ['scan', 'when', 'OS', 'completeness', 'pass', 'fail', 'manual', 'errors'],
-        d.scans.map((s) => {
-          const n = (v: number): string | number => (s.completeness === 'unscannable' ? '—' : v);
-          return [
-            h('a', { href: `#/scans/${s.scan_id}` }, s.scan_id),
-            fmtDate(s.started_at),
-            s.os_name,
-            completenessBadge(s),
-            n(s.passed),
-            n(s.failed),
-            n(s.manual),
-            n(s.errors),
-          ];
-        }),
+        d.scans.map((s) => [
+          h('a', { href: `#/scans/${s.scan_id}` }, s.scan_id),
+          fmtDate(s.started_at),
+          s.os_name,
+          completenessBadge(s),
+          count(s, s.passed),
+          count(s, s.failed),
+          count(s, s.manual),
+          count(s, s.errors),
+        ]),
         { id: 'image-scans' },
       ),
     ),

@@ -1,7 +1,7 @@
 import { api } from '../api.ts';
 import { badge, clear, fmtDate, h, table } from '../dom.ts';
 
-interface ScanRow {
+export interface ScanRow {
   scan_id: string;
   image_id: string;
   started_at: string;
@@ -30,7 +30,8 @@ export function completenessBadge(s: Pick<ScanRow, 'completeness' | 'unscannable
 }
 
 /** Counts mean nothing for a scan that read nothing: shown as dashes, not zeros. */
-const count = (s: ScanRow, n: number): string | number => (s.completeness === 'unscannable' ? '—' : n);
+export const count = (s: Pick<ScanRow, 'completeness'>, n: number): string | number =>
+  s.completeness === 'unscannable' ? '—' : n;
 
 export async function renderScans(app: HTMLElement): Promise<void> {
   const list = await api<ScanRow[]>('/api/scans');
