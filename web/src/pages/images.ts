@@ -1,20 +1,10 @@
 import { api, qs } from '../api.ts';
 import { badge, clear, fmtDate, h, table } from '../dom.ts';
 import type { Route } from '../main.ts';
+import type { ImageListItem, ImageSort } from '../../../src/server/queries/images.ts';
 
-interface ImageRow {
-  image_id: string;
-  name: string | null;
-  account_id: string;
-  region: string;
-  state: string;
-  public: boolean | null;
-  encrypted: boolean | null;
-  creation_date: string | null;
-  age_days: number | null;
-  in_use_refs: number;
-  deleted_at: string | null;
-}
+/** The server's own row type: a column it renames or drops fails the dashboard's typecheck. */
+type ImageRow = ImageListItem;
 
 const FILTERS = [
   'q',
@@ -145,7 +135,7 @@ export async function renderImages(app: HTMLElement, route: Route): Promise<void
     id: 'images-table',
   });
   const ths = t.querySelectorAll('th');
-  const sortable: [number, string][] = [
+  const sortable: [number, ImageSort][] = [
     [0, 'image_id'],
     [1, 'name'],
     [3, 'region'],

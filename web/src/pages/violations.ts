@@ -2,22 +2,16 @@ import { api, qs } from '../api.ts';
 import { badge, clear, fmtDate, h, table } from '../dom.ts';
 import type { Route, Session } from '../main.ts';
 import { waiveForm } from './waive-form.ts';
+import type { Violation, ViolationState, Waiver } from '../../../src/workflow/model.ts';
 
-export interface ViolationRow {
-  id: string;
-  policy: string;
-  group: string;
-  accountId: string;
-  region: string;
-  resourceId: string;
-  owner: string | null;
-  why: string;
-  state: string;
-  openedAt: string;
-  waiver: { reason: string; who: string; expiresAt: string | null } | null;
-}
+/** The fields of the server's violation (and its active waiver) that the dashboard shows. */
+export type ViolationRow = Pick<
+  Violation,
+  'id' | 'policy' | 'group' | 'accountId' | 'region' | 'resourceId' | 'owner' | 'why' | 'state' | 'openedAt'
+> & { waiver: Pick<Waiver, 'reason' | 'who' | 'expiresAt'> | null };
 
-const STATE_KIND: Record<string, 'ok' | 'warn' | 'bad' | 'muted'> = {
+// Keyed by the workflow's own states, so a new state cannot go without a colour.
+const STATE_KIND: Record<ViolationState, 'ok' | 'warn' | 'bad' | 'muted'> = {
   open: 'warn',
   notified: 'warn',
   escalated: 'bad',
