@@ -11,6 +11,7 @@ type Loader = () => Promise<CommandModule>;
 // Sorted by name; lazy so that `amiwarden query` does not load the scanner or the server.
 export const COMMANDS: Readonly<Record<string, Loader>> = {
   advisories: async () => (await import('./advisories.ts')).command,
+  'allowed-images': async () => (await import('./allowed-images.ts')).command,
   collect: async () => (await import('./collect.ts')).command,
   demo: async () => (await import('./demo.ts')).command,
   query: async () => (await import('./query.ts')).command,

@@ -202,6 +202,11 @@ export function imageAllowed(img: ImageFacts, criteria: ImageCriteria, scope: Ev
 /** One line per failed criterion, for tables and CSV. */
 export function describeVerdict(v: AllowedVerdict): string {
   if (v.allowed) return v.by === 'own-account' ? 'own account' : `criterion ${v.criterion}`;
-  if (v.failures.length === 0) return 'no criteria: only own images allowed';
-  return v.failures.map((f) => `#${f.criterion}: ${f.fields.map((x) => x.reason).join('; ')}`).join(' | ');
+  return describeFailures(v.failures);
+}
+
+/** Why an image fails, criterion by criterion (`#0: ...; ... | #1: ...`). */
+export function describeFailures(failures: readonly CriterionFailure[]): string {
+  if (failures.length === 0) return 'no criteria: only own images allowed';
+  return failures.map((f) => `#${f.criterion}: ${f.fields.map((x) => x.reason).join('; ')}`).join(' | ');
 }
