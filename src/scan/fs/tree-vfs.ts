@@ -102,10 +102,12 @@ export class TreeVfs implements Vfs {
     if (!o.enabled) return;
     const whole = this.mounts.filter((m) => globs.some((g) => walksWhole(g, m.path)));
     const perFs = Math.floor(o.maxInodeTableBytes / Math.max(1, whole.length));
-    const tables = whole.map((m) => m.fs.prefetchInodeTables?.(perFs).catch(() => 0));
+    const reader = (fs: InodeFs): InodeFs['prefetchInodeTables'] =>
+      fs.kind === 'xfs' && !o.xfsInodeChunks ? undefined : fs.prefetchInodeTables?.bind(fs);
+    const tables = whole.map((m) => reader(m.fs)?.(perFs).catch(() => 0));
     // When every filesystem reads its inodes and directories ahead from its tables, walking the
     // `**` globs as well would only fetch the same blocks again, through thousands of lookups.
-    const tabled = whole.filter((m) => m.fs.prefetchInodeTables !== undefined).length;
+    const tabled = whole.filter((m) => reader(m.fs) !== undefined).length;
     const walk = tabled === this.mounts.length ? globs.filter((g) => !g.includes('**')) : globs;
     const [stats] = await Promise.all([prefetchGlobs(this, walk, o), ...tables]);
     this.lastPrefetch = stats;

@@ -18,6 +18,8 @@ export const PrefetchOptionsSchema = Type.Object(
     maxDataBytes: Type.Optional(Type.Integer({ minimum: 0 })),
     /** Inode-table bytes read ahead for whole-tree walks (a filesystem that can locate its inodes). */
     maxInodeTableBytes: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** XFS reads its in-use inode chunks (from each AG's inode B+tree) ahead too; off walks it by lookups. */
+    xfsInodeChunks: Type.Optional(Type.Boolean()),
     /** Operations in flight at once; the device below queues and de-duplicates block reads. */
     concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
   },
@@ -33,6 +35,7 @@ export const PREFETCH_DEFAULTS: Required<PrefetchOptions> = {
   maxFileBytes: 256 * 1024,
   maxDataBytes: 32 * 1024 * 1024,
   maxInodeTableBytes: 48 * 1024 * 1024,
+  xfsInodeChunks: true,
   // Wide on purpose: entries queued together tend to lie together on disk (one 512 KiB EBS block
   // holds the inodes or directory blocks of hundreds of them), so a narrow window would walk the
   // disk one block at a time. The device below bounds the real fetches.

@@ -3,6 +3,7 @@ import { formatUuid, u64 } from '../fs-util.ts';
 import { cString } from '../ext4/superblock.ts';
 
 const INCOMPAT_FTYPE = 0x1;
+const INCOMPAT_SPINODES = 0x2;
 const INCOMPAT_KNOWN = 0x3f;
 export const INCOMPAT_NREXT64 = 0x20;
 
@@ -19,6 +20,8 @@ export interface XfsSuper {
   readonly dirBlockSize: number;
   readonly hasFtype: boolean;
   readonly nrext64: boolean;
+  /** Inode chunks may be partly allocated (inode B+tree records carry a hole mask). */
+  readonly sparseInodes: boolean;
   readonly uuid: string;
   readonly volumeLabel: string;
 }
@@ -85,6 +88,7 @@ export function parseXfsSuper(b: Buffer, label: string, deviceSize: number): Xfs
     dirBlockSize: blockSize * 2 ** dirBlkLog,
     hasFtype: (incompat & INCOMPAT_FTYPE) !== 0,
     nrext64: (incompat & INCOMPAT_NREXT64) !== 0,
+    sparseInodes: (incompat & INCOMPAT_SPINODES) !== 0,
     uuid: formatUuid(b.subarray(32, 48)),
     volumeLabel: cString(b.subarray(108, 120)),
   };

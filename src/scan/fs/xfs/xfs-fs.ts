@@ -12,6 +12,7 @@ import type { BmapContext } from './bmap.ts';
 import { xfsRuns } from './bmap.ts';
 import type { XfsDirContext } from './dir.ts';
 import { parseDataBlock, parseShortDir } from './dir.ts';
+import { readAheadInodes } from './read-ahead.ts';
 
 /** Directory data lives below this byte offset of the directory; leaf and free blocks above it. */
 const DIR_LEAF_OFFSET = 32 * 1024 ** 3;
@@ -128,6 +129,20 @@ export class XfsFs implements InodeFs {
       }
     }
     return out.toString('utf8');
+  }
+
+  /** See InodeFs: the in-use inode chunks of every AG and the directories' blocks, read at once. */
+  prefetchInodeTables(maxBytes: number): Promise<number> {
+    return readAheadInodes(
+      {
+        label: this.label,
+        sb: this.sb,
+        bmap: this.bmap,
+        dirLeafOffset: DIR_LEAF_OFFSET,
+        read: (o, l) => this.dev.read(o, l),
+      },
+      maxBytes,
+    );
   }
 
   private async readDirBlock(runs: readonly Run[], off: number, dbs: number, ino: number): Promise<Buffer> {
