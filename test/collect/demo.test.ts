@@ -4,24 +4,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.ts';
+import { runCli } from '../../src/cli/testing.ts';
 import { openStore } from '../../src/store/db.ts';
 
 test('demo collects the built-in estate into a fresh SQLite file and prints the summary and next commands', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'amw-demo-'));
   const db = join(dir, 'demo.db');
   writeFileSync(db, 'not a database: the demo must replace it');
-  let out = '';
-  const log = console.log;
-  console.log = (...a: unknown[]) => void (out += `${a.join(' ')}\n`);
-  let code: number;
+  const { code, stdout: out, stderr } = await runCli(['demo', '--db', db, '-q']);
   try {
-    code = await main(['node', 'amiwarden', 'demo', '--db', db, '-q']);
-  } finally {
-    console.log = log;
-  }
-  try {
-    assert.equal(code, 0, out);
+    assert.equal(code, 0, out + stderr);
     for (const heading of [
       'Images by account and age',
       'Public images:',

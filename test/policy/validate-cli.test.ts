@@ -1,26 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.ts';
+import { runCli } from '../../src/cli/testing.ts';
+import type { CliRun } from '../../src/cli/testing.ts';
 import { FIXTURES, spawnCli } from './harness.ts';
 
 const M = join(FIXTURES, 'malformed');
 const NO_VARS = join(FIXTURES, 'groups/no-variables.yml');
 
-/** The CLI in-process, with stderr captured (spawning tsx per case is too slow on two cores). */
-// stdout is left alone: the test runner reports through it.
-async function validate(...args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const err = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    process.exitCode = undefined;
-    const code = await main(['node', 'amiwarden', 'validate', '--quiet', ...args]);
-    return { code, stderr };
-  } finally {
-    process.stderr.write = err;
-  }
-}
+/** The CLI in-process (spawning tsx per case is too slow on two cores). */
+const validate = (...args: string[]): Promise<CliRun> => runCli(['validate', '--quiet', ...args]);
 
 const CASES: [string, RegExp][] = [
   ['bad-yaml.yml', /bad-yaml\.yml:7:1: invalid YAML: .*\[AMW_POLICY_YAML\]$/m],
