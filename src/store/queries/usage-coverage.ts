@@ -28,7 +28,17 @@ export interface UsageCoverage {
   fromOrganizations: boolean;
   /** Live launch permissions per image. */
   grants: Map<string, { kind: string; value: string }[]>;
+  /** Every grant an image ever had, removed ones included: instances launched then may still run. */
+  everGranted: Map<string, { kind: string; value: string }[]>;
 }
+
+const byImage = (perms: { image_id: string; kind: string; value: string }[]) =>
+  new Map(
+    [...groupBy(perms, (p) => p.image_id)].map(([id, ps]) => [
+      id,
+      ps.map((p) => ({ kind: p.kind, value: p.value })),
+    ]),
+  );
 
 export async function usageCoverage(
   db: Kysely<Database>,
@@ -51,8 +61,7 @@ export async function usageCoverage(
     perms.push(
       ...(await db
         .selectFrom('launch_permissions')
-        .select(['image_id', 'kind', 'value'])
-        .where('deleted_at', 'is', null)
+        .select(['image_id', 'kind', 'value', 'deleted_at'])
         .where('image_id', 'in', ids)
         .orderBy('image_id')
         .orderBy('kind')
@@ -65,12 +74,8 @@ export async function usageCoverage(
     collectedScopes: new Set(regions.map((r) => `${r.account_id}/${r.region}`)),
     collectedAccounts: new Set(accounts.map((a) => a.account_id)),
     fromOrganizations: accounts.some((a) => a.source === 'organizations'),
-    grants: new Map(
-      [...groupBy(perms, (p) => p.image_id)].map(([id, ps]) => [
-        id,
-        ps.map((p) => ({ kind: p.kind, value: p.value })),
-      ]),
-    ),
+    grants: byImage(perms.filter((p) => p.deleted_at === null)),
+    everGranted: byImage(perms),
   };
 }
 
@@ -84,10 +89,16 @@ export interface CoverageSubject {
 
 /**
  * The places an image's usage is unknown. References to an AMI live only in its own region, so a
- * failed scope matters when it is in that region; a grantee matters when its account, or the
- * image's region of it, is not collected.
+ * failed scope matters when it is in that region and its account could hold one: the owner, an
+ * account that holds or held a launch permission, any account when the image is or was public or
+ * shared with an organization or OU (or its grants are unknown), or an account where a reference
+ * was seen before. A grantee matters when its account, or the image's region of it, is not collected.
  */
-export function unknownUsage(img: CoverageSubject, cov: UsageCoverage): UnknownUsage[] {
+export function unknownUsage(
+  img: CoverageSubject,
+  cov: UsageCoverage,
+  refAccounts: ReadonlySet<string> = new Set(),
+): UnknownUsage[] {
   const out: UnknownUsage[] = [];
   const seen = new Set<string>();
   const add = (u: UnknownUsage) => {
@@ -106,8 +117,15 @@ export function unknownUsage(img: CoverageSubject, cov: UsageCoverage): UnknownU
         reason: `${why}, but ${img.region} is not collected there`,
       });
   };
+  const ever = cov.everGranted.get(img.image_id) ?? [];
+  const anyone = !img.owner_facts_known || ever.some((g) => g.kind !== 'account');
+  const couldUse = (account: string) =>
+    anyone ||
+    account === img.owner_id ||
+    refAccounts.has(account) ||
+    ever.some((g) => g.kind === 'account' && g.value === account);
   for (const s of cov.failedScopes)
-    if (s.region === img.region)
+    if (s.region === img.region && couldUse(s.account_id))
       add({
         account_id: s.account_id,
         region: s.region,

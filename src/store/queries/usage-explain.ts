@@ -201,6 +201,7 @@ export async function imageUsageReports(
     const unknown = unknownUsage(
       { image_id: im.image_id, region: im.region, owner_id: im.owner_id, owner_facts_known: known },
       cov,
+      new Set(refs.map((r) => r.account_id)),
     );
     const head = header(im, refs, opts.asOf);
     head.shared_with = known ? (cov.grants.get(im.image_id) ?? []) : 'unknown';
