@@ -3,6 +3,7 @@ import type { FilterDef } from './define.ts';
 
 // Sorted by type; `and`, `or`, `not` and the `"tag:K": V` shorthand are syntax, handled by the compiler.
 export const FILTERS: PluginIndex<FilterDef> = {
+  'allowed-images': () => import('./allowed-images.ts'),
   'cross-account': () => import('./cross-account.ts'),
   encrypted: () => import('./encrypted.ts'),
   'image-age': () => import('./image-age.ts'),

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AmwError } from '../../errors.ts';
+import { compileText } from '../engine.ts';
+import { DEFAULT_GROUP } from '../config.ts';
+import { Inventory } from '../inventory.ts';
+import type { PolicyImage } from '../resource.ts';
+import { NOW, image } from '../testing.ts';
+
+const OWNER = '111111111111';
+const DEV = '222222222222';
+
+function estate(): PolicyImage[] {
+  return [
+    // used only by its owner: always allowed there
+    image({ ImageId: 'ami-home', Name: 'golden-1', usage: [{ id: 'i-1', accountId: OWNER }] }),
+    // used by dev through a launch template and a terminated instance in another region
+    image({
+      ImageId: 'ami-shared',
+      Name: 'golden-2',
+      usage: [
+        { kind: 'launch-template-version', id: 'lt-1:2', accountId: DEV, state: 'latest' },
+        { id: 'i-2', accountId: DEV, region: 'eu-west-1', state: 'terminated' },
+      ],
+    }),
+    // old, used by dev: the age condition decides
+    image({ ImageId: 'ami-old', Name: 'golden-0', daysOld: 400, usage: [{ id: 'i-3', accountId: DEV }] }),
+    // shared with dev but unused there: a bare grant breaks nothing
+    image({
+      ImageId: 'ami-granted',
+      usage: [{ kind: 'other-account', id: DEV, accountId: DEV, state: 'shared', inUse: false }],
+    }),
+  ];
+}
+
+async function run(filter: string): Promise<{ ids: string[]; notes: Map<string, unknown> }> {
+  const yaml = `policies:\n  - name: t\n    resource: aws.ami\n    filters:\n${filter.replace(/^/gm, '      ')}\n`;
+  const [p] = await compileText('t.yml', yaml, [DEFAULT_GROUP]);
+  assert.ok(p);
+  const inv = new Inventory(estate());
+  const notes = new Map<string, unknown>();
+  const ctx = {
+    now: NOW,
+    inventory: inv,
+    annotate: (img: PolicyImage, key: string, value: unknown) =>
+      void notes.set(`${img.resource.ImageId} ${key}`, value),
+  };
+  return { ids: inv.images.filter((i) => p.filter(i, ctx)).map((i) => i.resource.ImageId), notes };
+}
+
+test('allowed-images: images in use in an account whose criteria would block them', async () => {
+  const { ids, notes } = await run('- type: allowed-images\n  criteria:\n    - ImageProviders: [amazon]');
+  assert.deepEqual(ids, ['ami-shared', 'ami-old']);
+  assert.deepEqual(notes.get('ami-shared amw:allowed-images'), [
+    { where: `${DEV}/us-east-1`, why: `#0: owner ${OWNER} is not among amazon` },
+  ]);
+});
+
+test('allowed-images: the owner account id as provider, with an age limit; state: allowed inverts', async () => {
+  const f = `- type: allowed-images\n  criteria:\n    - ImageProviders: ["${OWNER}"]\n      CreationDateCondition: { MaximumDaysSinceCreated: 365 }`;
+  assert.deepEqual((await run(f)).ids, ['ami-old']);
+  assert.deepEqual((await run(`${f}\n  state: allowed`)).ids, ['ami-home', 'ami-shared', 'ami-granted']);
+});
+
+test('allowed-images: criteria are checked by the criteria schema at load time', async () => {
+  await assert.rejects(
+    run('- type: allowed-images\n  criteria:\n    - ImageProvider: [amazon]'),
+    (err: AmwError) => {
+      assert.equal(
+        err.toLine(),
+        't.yml:7:13: policies[0].filters[0].criteria[0].ImageProvider: unknown field [AMW_POLICY_SCHEMA]',
+      );
+      return true;
+    },
+  );
+});
