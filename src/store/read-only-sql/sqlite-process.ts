@@ -8,6 +8,7 @@ import type { ReadOnlySqlLimits, ReadOnlySqlResult, SqlCell } from './types.ts';
 const SCRIPT = fileURLToPath(new URL('./sqlite-child.mjs', import.meta.url));
 
 type ChildMessage =
+  | { type: 'ready' }
   | { type: 'columns'; columns: string[] }
   | { type: 'rows'; rows: SqlCell[][] }
   | { type: 'done'; truncated: boolean }
@@ -23,6 +24,8 @@ export class SqliteChild {
   #dead = false;
   #busy = false;
   readonly #exited: Promise<void>;
+  /** Resolves when the child has loaded; a statement's time limit counts from then. */
+  readonly #ready: Promise<void>;
 
   constructor() {
     this.#child = fork(SCRIPT, [], {
@@ -33,6 +36,14 @@ export class SqliteChild {
       serialization: 'advanced',
     });
     this.#exited = new Promise((resolve) => this.#child.once('exit', () => resolve()));
+    this.#ready = new Promise((resolve) => {
+      const onReady = (msg: ChildMessage) => {
+        if (msg.type !== 'ready') return;
+        this.#child.off('message', onReady);
+        resolve();
+      };
+      this.#child.on('message', onReady);
+    });
     this.#child.once('exit', () => (this.#dead = true));
     // Errors reach the statement running (through 'close'); an idle child's are not the caller's.
     this.#child.on('error', () => undefined);
@@ -69,14 +80,17 @@ export class SqliteChild {
         if (!this.#dead) this.#idle();
         fn();
       };
-      const timer =
-        limits.timeoutMs > 0
-          ? setTimeout(() => {
-              this.kill();
-              settle(() => reject(timeoutError(limits.timeoutMs)));
-            }, limits.timeoutMs)
-          : undefined;
+      let timer: NodeJS.Timeout | undefined;
+      if (limits.timeoutMs > 0)
+        void this.#ready.then(() => {
+          if (settled) return;
+          timer = setTimeout(() => {
+            this.kill();
+            settle(() => reject(timeoutError(limits.timeoutMs)));
+          }, limits.timeoutMs);
+        });
       const onMessage = (msg: ChildMessage) => {
+        if (msg.type === 'ready') return;
         if (msg.type === 'columns') columns = msg.columns;
         else if (msg.type === 'rows') for (const row of msg.rows) rows.push(row);
         else if (msg.type === 'done') settle(() => resolve({ columns, rows, truncated: msg.truncated }));
