@@ -7,6 +7,9 @@ import { runCli } from '../../src/cli/testing.ts';
 import { STORE_TARGETS, announceSkips } from '../../src/store/testing.ts';
 import type { Simulation } from '../../src/policy/allowed-images/simulate.ts';
 import type { PublicReport } from '../../src/policy/allowed-images/public-images.ts';
+import { imageAllowed as simImageAllowed } from '../../src/sim/services/ec2/access.ts';
+import { imageAllowed } from '../../src/policy/allowed-images/evaluate.ts';
+import { parseStoredCriteria } from '../../src/policy/allowed-images/load-criteria.ts';
 import { withCollectedEstate } from '../helpers/collected-estate.ts';
 import { ROOT } from './harness.ts';
 
@@ -90,6 +93,39 @@ test('collected criteria: per account-region, the images in use that enabling wo
       'ssm-parameter': 1,
     },
   });
+});
+
+test('the evaluator, on collected facts and criteria, agrees with the simulator on every image and scope', async () => {
+  const settings = estate.query<{ account_id: string; region: string; allowed_images_criteria: string }>(
+    'select account_id, region, allowed_images_criteria from account_settings',
+  );
+  const images = estate.query<Record<string, string | null>>('select * from images');
+  const now = new Date(NOW);
+  let compared = 0;
+  for (const s of settings) {
+    const criteria = parseStoredCriteria(s.allowed_images_criteria)!;
+    if (criteria.length === 0) continue;
+    for (const i of images) {
+      const rec = estate.sim.state.images.get(i.image_id!)!;
+      const caller = { accountId: s.account_id, region: s.region, accessKeyId: 'test' };
+      const theirs = simImageAllowed(estate.sim.state, rec, caller, now.getTime());
+      const facts = {
+        imageId: i.image_id!,
+        ownerId: i.owner_id!,
+        ownerAlias: i.owner_alias,
+        name: i.name,
+        productCodes: (JSON.parse(i.product_codes!) as { ProductCodeId: string }[]).map(
+          (p) => p.ProductCodeId,
+        ),
+        creationDate: i.creation_date,
+        deprecationTime: i.deprecation_time,
+      };
+      const ours = imageAllowed(facts, criteria, { accountId: s.account_id, now });
+      assert.equal(ours.allowed, theirs, `${i.image_id} in ${s.account_id} ${s.region}`);
+      compared++;
+    }
+  }
+  assert.equal(compared, 2 * 7, 'two scopes with criteria, seven images');
 });
 
 test('table and CSV carry the same breaks; the table explains each image once', async () => {
