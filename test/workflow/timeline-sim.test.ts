@@ -12,6 +12,7 @@ import { openStore } from '../../src/store/db.ts';
 import { workflowStore } from '../../src/workflow/store/open.ts';
 import { requireViolation, transitionsOf, violationId } from '../../src/workflow/store/violations.ts';
 import { stepsOf } from '../../src/workflow/reports.ts';
+import { runCli } from '../../src/cli/testing.ts';
 import { withCollectedEstate } from '../helpers/collected-estate.ts';
 import { startJira } from './jira-receiver.ts';
 import type { JiraReceiver } from './jira-receiver.ts';
@@ -165,44 +166,35 @@ test('from open to remediated against the simulator, one message per step', asyn
 });
 
 test('violations lists them and waive records who, why and until when', async () => {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (s: unknown) => lines.push(String(s));
-  try {
-    assert.equal(await estate.cli('violations', '--db', estate.db, '-f', 'json'), 0);
-    const all = JSON.parse(lines.join('\n')) as { resourceId: string; state: string }[];
-    assert.deepEqual(all.map((v) => [v.resourceId, v.state]).sort(), [
-      [A1, 'remediated'],
-      [A2, 'resolved'],
-      [A3, 'escalated'],
-    ]);
-    lines.length = 0;
-    assert.equal(
-      await estate.cli(
-        'waive',
-        A3,
-        '--db',
-        estate.db,
-        '--reason',
-        'vendor image, replacement in Q1',
-        '--who',
-        'bob',
-        '--expires',
-        '30d',
-        '--now',
-        '2026-11-16T00:00:00Z',
-      ),
-      0,
-    );
-    assert.match(lines.join('\n'), /waived by bob until 2026-12-16T00:00:00.000Z/);
-    assert.equal(
-      await estate.cli('waive', A3, '--db', estate.db, '--reason', 'x'),
-      2,
-      '--expires is required',
-    );
-  } finally {
-    console.log = log;
-  }
+  const listed = await runCli(['violations', '--db', estate.db, '-f', 'json']);
+  assert.equal(listed.code, 0, listed.stderr);
+  const all = JSON.parse(listed.stdout) as { resourceId: string; state: string }[];
+  assert.deepEqual(all.map((v) => [v.resourceId, v.state]).sort(), [
+    [A1, 'remediated'],
+    [A2, 'resolved'],
+    [A3, 'escalated'],
+  ]);
+  const waived = await runCli([
+    'waive',
+    A3,
+    '--db',
+    estate.db,
+    '--reason',
+    'vendor image, replacement in Q1',
+    '--who',
+    'bob',
+    '--expires',
+    '30d',
+    '--now',
+    '2026-11-16T00:00:00Z',
+  ]);
+  assert.equal(waived.code, 0, waived.stderr);
+  assert.match(waived.stdout, /waived by bob until 2026-12-16T00:00:00.000Z/);
+  assert.equal(
+    (await runCli(['waive', A3, '--db', estate.db, '--reason', 'x'])).code,
+    2,
+    '--expires is required',
+  );
   const a3 = await violation(A3);
   assert.equal(a3.v.state, 'waived');
   assert.deepEqual(a3.moves.at(-1), {
