@@ -112,13 +112,13 @@ test('the evaluator, on collected facts and criteria, agrees with the simulator 
       const facts = {
         imageId: i.image_id!,
         ownerId: i.owner_id!,
-        ownerAlias: i.owner_alias,
-        name: i.name,
+        ownerAlias: i.owner_alias ?? null,
+        name: i.name ?? null,
         productCodes: (JSON.parse(i.product_codes!) as { ProductCodeId: string }[]).map(
           (p) => p.ProductCodeId,
         ),
-        creationDate: i.creation_date,
-        deprecationTime: i.deprecation_time,
+        creationDate: i.creation_date ?? null,
+        deprecationTime: i.deprecation_time ?? null,
       };
       const ours = imageAllowed(facts, criteria, { accountId: s.account_id, now });
       assert.equal(ours.allowed, theirs, `${i.image_id} in ${s.account_id} ${s.region}`);
