@@ -56,6 +56,15 @@ test('one child per store file, reused between statements, gone after close', ()
       assert.ok(first !== undefined && alive(first));
       assert.deepEqual((await run(a, 'select sum(n) from t')).rows, [[3]]);
       assert.deepEqual(pool.pids(), [first], 'the same child answers the next statement');
+      // A statement stopped at the row cap leaves the connection free for the next one.
+      const capped = await runReadOnlySql(
+        a,
+        'select n from t order by n',
+        { timeoutMs: 0, maxRows: 1 },
+        { pool },
+      );
+      assert.deepEqual([capped.rows, capped.truncated], [[[1]], true]);
+      assert.deepEqual((await run(a, 'select max(n) from t')).rows, [[2]]);
       // Errors are answers too: the child stays.
       await assert.rejects(run(a, 'select nope from t'), (e) => isAmwError(e, 'AMW_QUERY_INVALID'));
       await assert.rejects(run(a, 'delete from t'), (e) => isAmwError(e, 'AMW_QUERY_READ_ONLY'));
