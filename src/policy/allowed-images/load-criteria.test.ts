@@ -58,6 +58,20 @@ describe('allowed-images criteria files', () => {
     assert.match(failure(JSON.stringify(Array.from({ length: 11 }, () => ({})))), /^c\.yml:1:1: .*10/);
   });
 
+  test('none with another provider, and a short name with ?, are refused as AWS refuses them', () => {
+    assert.equal(
+      failure('ImageCriteria:\n  - ImageProviders: [none, amazon]\n'),
+      'c.yml:2:21: ImageCriteria[0].ImageProviders: none allows no other provider [AMW_ALLOWED_IMAGES_CRITERIA]',
+    );
+    assert.equal(
+      failure('- ImageNames: [ok-*, "a?"]\n'),
+      'c.yml:1:22: [0].ImageNames[1]: a name with ? needs 3 characters or more [AMW_ALLOWED_IMAGES_CRITERIA]',
+    );
+    assert.deepEqual(parseCriteriaText('c.yml', '- ImageProviders: [none]\n  ImageNames: ["a?c"]\n'), [
+      { ImageProviders: ['none'], ImageNames: ['a?c'] },
+    ]);
+  });
+
   test('not YAML, and not a list or object, are refused', () => {
     assert.match(failure('- [unclosed\n'), /^c\.yml:\d+:\d+: invalid YAML/);
     assert.equal(

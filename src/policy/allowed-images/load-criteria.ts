@@ -36,14 +36,35 @@ export function parseCriteriaText(file: string, text: string): ImageCriteria {
   const v = doc.value;
   if (Array.isArray(v)) {
     check(doc, LIST_SCHEMA, v);
-    return v as ImageCriteria;
+    return checkRules(doc, v as ImageCriteria, []);
   }
   if (v === null || typeof v !== 'object')
     throw new AmwError(CODE, 'expected a list of image criteria or an object with ImageCriteria', {
       location: doc.at([]),
     });
   check(doc, WRAPPED_SCHEMA, v);
-  return (v as { ImageCriteria: ImageCriteria }).ImageCriteria;
+  return checkRules(doc, (v as { ImageCriteria: ImageCriteria }).ImageCriteria, ['ImageCriteria']);
+}
+
+/** Rules AWS states that a schema cannot say: `none` stands alone; a name with `?` is at least 3 long. */
+function checkRules(doc: LocatedDoc, criteria: ImageCriteria, at: PathPart[]): ImageCriteria {
+  for (const [i, c] of criteria.entries()) {
+    const providers = c.ImageProviders ?? [];
+    if (providers.includes('none') && providers.length > 1)
+      throw new AmwError(CODE, `${showPath([...at, i, 'ImageProviders'])}: none allows no other provider`, {
+        location: doc.at([...at, i, 'ImageProviders']),
+      });
+    for (const [j, n] of (c.ImageNames ?? []).entries())
+      if (n.includes('?') && n.length < 3)
+        throw new AmwError(
+          CODE,
+          `${showPath([...at, i, 'ImageNames', j])}: a name with ? needs 3 characters or more`,
+          {
+            location: doc.at([...at, i, 'ImageNames', j]),
+          },
+        );
+  }
+  return criteria;
 }
 
 function check(doc: LocatedDoc, schema: TSchema, value: unknown): void {
