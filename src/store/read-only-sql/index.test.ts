@@ -140,6 +140,11 @@ for (const target of STORE_TARGETS)
         const r = await runReadOnlySql(fresh.target, exactCellsSql(target.name), NO_CAP);
         assert.deepEqual(r, { columns: EXACT_COLUMNS, rows: [EXACT_ROW], truncated: false });
         assert.deepEqual(jsonRows(r.rows), [EXACT_JSON_ROW]);
+        const inf = target.name === 'sqlite' ? '1e999' : "'Infinity'::float8";
+        assert.deepEqual(
+          (await runReadOnlySql(fresh.target, `select ${inf} as a, -${inf} as b`, NO_CAP)).rows,
+          [['Infinity', '-Infinity']],
+        );
       } finally {
         await fresh.dispose();
       }
