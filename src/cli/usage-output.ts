@@ -1,5 +1,6 @@
 // `amiwarden usage` as text and CSV; JSON is the report itself.
 import { csvText, textTable } from '../text-table.ts';
+import type { BreakingReference } from '../store/queries/usage-breaks.ts';
 import type { ImageHeader, ImageUsageReport, UsageReportSet } from '../store/queries/usage-explain.ts';
 
 const REF_COLS = [
@@ -78,6 +79,14 @@ function section(title: string, rows: readonly object[], cols: readonly string[]
   return ['', title, ...textTable(cols, tableCells(rows, cols), { maxWidth: 100 })];
 }
 
+// The consequence repeats per kind: said once under the table, with the references it applies to.
+function consequences(rows: readonly BreakingReference[]): string[] {
+  if (rows.length === 0) return [];
+  const by = new Map<string, string[]>();
+  for (const b of rows) by.set(b.consequence, [...(by.get(b.consequence) ?? []), b.ref_id]);
+  return ['consequences:', ...[...by].map(([text, refs]) => `  ${refs.join(', ')}: ${text}`)];
+}
+
 function imageText(r: ImageUsageReport, set: UsageReportSet): string[] {
   const h = r.image;
   const out = [
@@ -95,7 +104,12 @@ function imageText(r: ImageUsageReport, set: UsageReportSet): string[] {
     const accounts = new Set(breaks.map((b) => b.account_id)).size;
     out.push(
       `  if deregistered or disabled now: ${plural(breaks.length, 'launch path')} in ${plural(accounts, 'account')} break`,
-      ...section(`what breaks (${r.what_breaks.length}):`, r.what_breaks, BREAK_COLS),
+      ...section(
+        `what breaks (${r.what_breaks.length}):`,
+        r.what_breaks,
+        BREAK_COLS.filter((c) => c !== 'consequence'),
+      ),
+      ...consequences(r.what_breaks),
     );
   } else {
     const live = r.references.filter((x) => x.in_use);

@@ -214,6 +214,11 @@ for (const target of STORE_TARGETS) {
         assert.equal(r.code, 2);
         assert.match(r.stderr, /AMW_USAGE/);
       }
+      const nowhere = await runCli(['usage', '--db', `${fresh.target}.missing`, ami('1')]);
+      if (target.name === 'sqlite') assert.match(nowhere.stderr, /AMW_STORE_OPEN: no asset store at /);
+      else assert.match(nowhere.stderr, /AMW_STORE_OPEN: cannot connect to /);
+      const days = await runCli(['usage', '--db', fresh.target, '--stale-days', '-3', ami('1')]);
+      assert.match(days.stderr, /AMW_USAGE: --stale-days expects a whole number of days >= 0, got -3\n$/);
     });
 
     test('JSON shape: the keys scripts rely on', async () => {

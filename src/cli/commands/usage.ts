@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { Kysely } from 'kysely';
 import { AmwError } from '../../errors.ts';
-import { openStore } from '../../store/db.ts';
+import { isPostgresUrl, openStore } from '../../store/db.ts';
 import type { Database } from '../../store/schema.ts';
 import { chunks } from '../../store/queries/image-usage.ts';
 import { imageUsageReports } from '../../store/queries/usage-explain.ts';
@@ -122,6 +123,9 @@ export const command: CommandModule = {
       .argument('[ami-ids...]', 'images to explain');
     addFlags(cmd, commonFlags.db, commonFlags.format, ...Object.values(flags));
     cmd.action(async (ids: string[], raw: Record<string, unknown>) => {
+      const days = raw.staleDays;
+      if (typeof days === 'number' && !(Number.isInteger(days) && days >= 0))
+        throw new AmwError('AMW_USAGE', `--stale-days expects a whole number of days >= 0, got ${days}`);
       if (!Value.Check(UsageOptsSchema, raw)) {
         const e = Value.Errors(UsageOptsSchema, raw).First();
         throw new AmwError(
@@ -135,6 +139,12 @@ export const command: CommandModule = {
       if (ids.length === 0 && opts.name === undefined)
         throw new AmwError('AMW_USAGE', 'usage: give one or more AMI ids, or --name <glob>');
       const asOf = parseNow(opts.now) ?? new Date();
+      // Opening a missing SQLite file would create an empty store and blame the image instead.
+      if (!isPostgresUrl(opts.db) && !existsSync(opts.db))
+        throw new AmwError(
+          'AMW_STORE_OPEN',
+          `no asset store at ${opts.db} (run amiwarden collect or demo first)`,
+        );
       const store = await openStore(opts.db);
       try {
         const selected = await selectImages(store.db, ids, opts, opts.db);
