@@ -6,7 +6,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { AmwError } from '../errors.ts';
 import { organizationsClient, regionClients, stsClient } from './clients.ts';
 import type { AwsAccess } from './clients.ts';
-import { wrapAwsError } from './errors.ts';
+import { credentialOwner, wrapAwsError } from './errors.ts';
 import { allPages } from './paging.ts';
 
 export interface AccountTarget {
@@ -26,7 +26,12 @@ export async function callerAccount(access: AwsAccess, region: string): Promise<
     if (!id.Account) throw new AmwError('AMW_AWS_CREDENTIALS', 'GetCallerIdentity returned no account');
     return id.Account;
   } catch (err) {
-    throw wrapAwsError(err, 'checking the credentials (sts:GetCallerIdentity)', 'AMW_AWS_CREDENTIALS');
+    throw wrapAwsError(
+      err,
+      'checking the credentials (sts:GetCallerIdentity)',
+      'AMW_AWS_CREDENTIALS',
+      credentialOwner(access),
+    );
   } finally {
     sts.destroy();
   }
@@ -42,7 +47,12 @@ export async function organizationAccounts(access: AwsAccess, region: string): P
     );
     return items as Account[];
   } catch (err) {
-    throw wrapAwsError(err, 'listing the organization accounts (organizations:ListAccounts)');
+    throw wrapAwsError(
+      err,
+      'listing the organization accounts (organizations:ListAccounts)',
+      undefined,
+      credentialOwner(access),
+    );
   } finally {
     org.destroy();
   }
@@ -59,7 +69,7 @@ export async function enabledRegions(access: AwsAccess, region: string): Promise
       .filter(Boolean)
       .sort();
   } catch (err) {
-    throw wrapAwsError(err, 'listing regions (ec2:DescribeRegions)');
+    throw wrapAwsError(err, 'listing regions (ec2:DescribeRegions)', undefined, credentialOwner(access));
   } finally {
     ec2.destroy();
   }
@@ -93,7 +103,7 @@ export function assumeRoleCredentials(
       };
       return cached;
     } catch (err) {
-      throw wrapAwsError(err, `assuming ${roleArn}`, 'AMW_AWS_ASSUME_ROLE');
+      throw wrapAwsError(err, `assuming ${roleArn}`, 'AMW_AWS_ASSUME_ROLE', credentialOwner(access));
     } finally {
       sts.destroy();
     }

@@ -9,7 +9,7 @@ import {
 import type { AccountTarget } from '../aws/accounts.ts';
 import { CallCounter, regionClients } from '../aws/clients.ts';
 import type { AwsAccess } from '../aws/clients.ts';
-import { wrapAwsError } from '../aws/errors.ts';
+import { credentialOwner, wrapAwsError } from '../aws/errors.ts';
 import { mapLimit } from '../aws/paging.ts';
 import { AmwError } from '../errors.ts';
 import type { Store } from '../store/db.ts';
@@ -192,7 +192,13 @@ export async function runCollection(
         };
         progress.scopeDone(label, true, `${outcome.images} images, ${outcome.instances} instances`);
       } catch (err) {
-        const e = wrapAwsError(err, `collecting ${label}`);
+        const roleArn = plan.accounts.find((a) => a.accountId === accountId)?.roleArn;
+        const e = wrapAwsError(
+          err,
+          `collecting ${label}`,
+          undefined,
+          roleArn ? { roleArn } : credentialOwner(plan.access),
+        );
         outcome = {
           accountId,
           region,
