@@ -87,14 +87,17 @@ function messageOf(err) {
   return err instanceof Error ? err.message : String(err);
 }
 
-// Requests are answered in order, one at a time, even if a parent ever sent two.
+// Requests are answered in order, one at a time, even if a parent ever sent two. Anything
+// unexpected ends the child: the parent reports the statement as failed and starts a new one.
 let queue = Promise.resolve();
 process.on('message', (request) => {
-  queue = queue.then(async () => {
-    const reply = await run(request);
-    if (reply.type === 'done' && reply.batch.length > 0) await send({ type: 'rows', rows: reply.batch });
-    await send(reply.type === 'done' ? { type: 'done', truncated: reply.truncated } : reply);
-  });
+  queue = queue
+    .then(async () => {
+      const reply = await run(request);
+      if (reply.type === 'done' && reply.batch.length > 0) await send({ type: 'rows', rows: reply.batch });
+      await send(reply.type === 'done' ? { type: 'done', truncated: reply.truncated } : reply);
+    })
+    .catch(() => process.exit(1));
 });
 // Loaded and ready: the parent starts a statement's clock from here, so a cold start (fork, module
 // and native addon loading, slow on a busy machine) never eats into a statement's time limit.
