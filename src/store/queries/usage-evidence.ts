@@ -169,23 +169,47 @@ export async function usageEvidence(
   return { asgs, lastLaunchFromVersion, ssmReaders, templates };
 }
 
+interface AsgIndex {
+  /** `account/region/lt-…:N` -> groups that launch that version today. */
+  byVersion: Map<string, AsgFacts[]>;
+  /** `account/region/configuration` -> groups that name it. */
+  byConfiguration: Map<string, AsgFacts[]>;
+}
+
+// Built once per evidence: a report over many images asks once per reference, and a scan of every
+// group per reference grows with references x groups.
+const indexes = new WeakMap<Map<string, AsgFacts>, AsgIndex>();
+
+function asgIndex(ev: UsageEvidence): AsgIndex {
+  let ix = indexes.get(ev.asgs);
+  if (ix) return ix;
+  ix = { byVersion: new Map(), byConfiguration: new Map() };
+  const push = (m: Map<string, AsgFacts[]>, k: string, g: AsgFacts) => {
+    const list = m.get(k);
+    if (!list) m.set(k, [g]);
+    else if (!list.includes(g)) list.push(g);
+  };
+  for (const g of ev.asgs.values()) {
+    for (const t of g.templates)
+      if (t.launch_template_id && t.resolved_version !== null)
+        push(
+          ix.byVersion,
+          scopeKey(g.account_id, g.region, `${t.launch_template_id}:${t.resolved_version}`),
+          g,
+        );
+    if (g.launch_configuration_name)
+      push(ix.byConfiguration, scopeKey(g.account_id, g.region, g.launch_configuration_name), g);
+  }
+  indexes.set(ev.asgs, ix);
+  return ix;
+}
+
 /** The groups that launch a template version today (by number, $Default or $Latest). */
 export function asgsLaunching(ev: UsageEvidence, ref: UsageReference): AsgFacts[] {
-  const [lt, n] = splitVersionRef(ref.ref_id);
-  return [...ev.asgs.values()].filter(
-    (g) =>
-      g.account_id === ref.account_id &&
-      g.region === ref.region &&
-      g.templates.some((t) => t.launch_template_id === lt && t.resolved_version === n),
-  );
+  return asgIndex(ev).byVersion.get(scopeKey(ref.account_id, ref.region, ref.ref_id)) ?? [];
 }
 
 /** The groups that name a launch configuration. */
 export function asgsOfConfiguration(ev: UsageEvidence, ref: UsageReference): AsgFacts[] {
-  return [...ev.asgs.values()].filter(
-    (g) =>
-      g.account_id === ref.account_id &&
-      g.region === ref.region &&
-      g.launch_configuration_name === ref.ref_id,
-  );
+  return asgIndex(ev).byConfiguration.get(scopeKey(ref.account_id, ref.region, ref.ref_id)) ?? [];
 }
