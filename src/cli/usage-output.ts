@@ -102,8 +102,13 @@ function imageText(r: ImageUsageReport, set: UsageReportSet): string[] {
   if (r.what_breaks) {
     const breaks = r.what_breaks.filter((b) => b.effect === 'breaks');
     const accounts = new Set(breaks.map((b) => b.account_id)).size;
+    const paths = `${plural(breaks.length, 'launch path')} in ${plural(accounts, 'account')}`;
+    // An image that cannot launch today has already broken what still points at it.
+    const gone = h.deregistered ? 'deregistered' : h.disabled ? 'disabled' : undefined;
     out.push(
-      `  if deregistered or disabled now: ${plural(breaks.length, 'launch path')} in ${plural(accounts, 'account')} break`,
+      gone
+        ? `  already ${gone}: ${paths} point at it and fail today`
+        : `  if deregistered or disabled now: ${paths} break`,
       ...section(
         `what breaks (${r.what_breaks.length}):`,
         r.what_breaks,

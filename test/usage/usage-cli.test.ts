@@ -138,6 +138,10 @@ for (const target of STORE_TARGETS) {
       );
       const text = await usage('--what-breaks', ami('6'));
       assert.match(text, /if deregistered or disabled now: 6 launch paths in 1 account break/);
+      assert.match(
+        await usage('--what-breaks', ami('8')),
+        /already deregistered: 0 launch paths in 0 accounts point at it/,
+      );
       // An unnamed version is at risk only; an instance keeps running.
       const old = (await json('--what-breaks', ami('7'))).images[0]!;
       assert.deepEqual(
