@@ -108,7 +108,6 @@ export function imageRow(img: Image, ctx: ScopeContext, via: DiscoveredVia): Row
     ena_support: bool(img.EnaSupport),
     tpm_support: img.TpmSupport ?? null,
     imds_support: img.ImdsSupport ?? null,
-    image_allowed: bool(img.ImageAllowed),
     source_image_id: img.SourceImageId ?? null,
     source_image_region: img.SourceImageRegion ?? null,
     source_instance_id: img.SourceInstanceId ?? null,
@@ -127,7 +126,27 @@ export function imageRow(img: Image, ctx: ScopeContext, via: DiscoveredVia): Row
     owner_collected: img.OwnerId && ctx.collectedAccounts.has(img.OwnerId) ? 1 : 0,
     owner_facts: owned ? 'known' : 'unknown',
     seen_by_account: ctx.accountId,
-    raw: JSON.stringify(img),
+    raw: rawImage(img),
+  };
+}
+
+/**
+ * The image as DescribeImages returned it, less ImageAllowed: that is judged for the calling
+ * account, and the row is shared by every account that sees the image (image_views keeps it).
+ */
+function rawImage(img: Image): string {
+  const { ImageAllowed: _perViewer, ...rest } = img;
+  return JSON.stringify(rest);
+}
+
+/** This account-region's own view of an image it described (ImageAllowed is judged for it alone). */
+export function imageViewRow(img: Image, ctx: ScopeContext, via: DiscoveredVia): RowOf<'image_views'> {
+  return {
+    image_id: img.ImageId ?? '',
+    account_id: ctx.accountId,
+    region: ctx.region,
+    image_allowed: bool(img.ImageAllowed),
+    discovered_via: via,
   };
 }
 
@@ -170,7 +189,6 @@ export const NON_OWNER_IMAGE_COLUMNS = [
   'ena_support',
   'tpm_support',
   'imds_support',
-  'image_allowed',
   'source_image_id',
   'source_image_region',
   'source_instance_id',

@@ -76,7 +76,6 @@ export async function instanceImageMetadata(
           ena_support: null,
           tpm_support: null,
           imds_support: null,
-          image_allowed: null,
           source_image_id: null,
           source_image_region: null,
           source_instance_id: null,

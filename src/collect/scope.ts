@@ -2,7 +2,14 @@ import type { LaunchTemplate, LaunchTemplateVersion } from '@aws-sdk/client-ec2'
 import type { RowOf } from '../store/sync.ts';
 import { collectAccountSettings } from './account-settings.ts';
 import { collectAutoScalingGroups, collectLaunchConfigurations } from './auto-scaling.ts';
-import { blockDeviceRows, imageRow, listOwnedImages, listSharedImages, lookupImages } from './images.ts';
+import {
+  blockDeviceRows,
+  imageRow,
+  imageViewRow,
+  listOwnedImages,
+  listSharedImages,
+  lookupImages,
+} from './images.ts';
 import { collectInstances, instanceImageMetadata } from './instances.ts';
 import { collectLaunchPermissions } from './launch-permissions.ts';
 import {
@@ -117,6 +124,11 @@ export async function collectScope(ctx: ScopeContext): Promise<ScopeData> {
       ...found.map((i) => imageRow(i, ctx, 'referenced')),
     ],
     metadataImages,
+    imageViews: [
+      ...owned.map((i) => imageViewRow(i, ctx, 'owned')),
+      ...shared.map((i) => imageViewRow(i, ctx, 'shared')),
+      ...found.map((i) => imageViewRow(i, ctx, 'referenced')),
+    ],
     blockDeviceMappings: allDescribed.flatMap(blockDeviceRows),
     launchPermissions,
     snapshots,

@@ -24,6 +24,8 @@ export interface ScopeData {
   otherImages: RowOf<'images'>[];
   /** Known only from instance image metadata: in use, not describable. */
   metadataImages: { row: RowOf<'images'>; deregistered: boolean }[];
+  /** This scope's view of every image it described (owned, shared, referenced). */
+  imageViews: RowOf<'image_views'>[];
   blockDeviceMappings: RowOf<'block_device_mappings'>[];
   launchPermissions: RowOf<'launch_permissions'>[];
   snapshots: RowOf<'snapshots'>[];

@@ -37,6 +37,9 @@ export async function writeScope(db: Kysely<Database>, data: ScopeData, now: str
         .where('deleted_at', 'is', null)
         .execute();
 
+    // Per-viewer facts: only this scope's own rows, so another account's run never touches them.
+    await syncRows(trx, 'image_views', data.imageViews, scope, now);
+
     const describedIds = [...data.ownedImages, ...data.otherImages].map((i) => i.image_id);
     await upsertRows(trx, 'block_device_mappings', data.blockDeviceMappings, now);
     await markUnseenDeleted(trx, 'block_device_mappings', { image_id: describedIds }, now);

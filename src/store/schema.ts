@@ -6,6 +6,7 @@ import type { AutoScalingGroupsTable } from './tables/auto-scaling-groups.ts';
 import type { BlockDeviceMappingsTable } from './tables/block-device-mappings.ts';
 import type { CollectionRunsTable, CollectionScopesTable } from './tables/collection-runs.ts';
 import type { ImageUsageView } from './tables/image-usage.ts';
+import type { ImageViewsTable } from './tables/image-views.ts';
 import type { ImagesTable } from './tables/images.ts';
 import type { InstancesTable } from './tables/instances.ts';
 import type { LaunchConfigurationsTable } from './tables/launch-configurations.ts';
@@ -21,6 +22,7 @@ export interface Database {
   accounts: AccountsTable;
   regions: RegionsTable;
   images: ImagesTable;
+  image_views: ImageViewsTable;
   launch_permissions: LaunchPermissionsTable;
   block_device_mappings: BlockDeviceMappingsTable;
   snapshots: SnapshotsTable;
@@ -44,6 +46,7 @@ export const TABLE_KEYS = {
   accounts: ['account_id'],
   regions: ['account_id', 'region'],
   images: ['image_id'],
+  image_views: ['image_id', 'account_id', 'region'],
   launch_permissions: ['image_id', 'kind', 'value'],
   block_device_mappings: ['image_id', 'device_name'],
   snapshots: ['snapshot_id'],

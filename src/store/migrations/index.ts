@@ -6,6 +6,7 @@ import * as scans from './20261123T2340-scans.ts';
 import * as advisoryScanResults from './20261123T2350-advisory-scan-results.ts';
 import * as browseIndexes from './20261124T0005-browse-indexes.ts';
 import * as violationAcks from './20261124T0020-violation-acks.ts';
+import * as imageViews from './20261124T0500-image-views.ts';
 
 /** Timestamped migrations, applied in name order; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261123T2350-advisory-scan-results': advisoryScanResults,
   '20261124T0005-browse-indexes': browseIndexes,
   '20261124T0020-violation-acks': violationAcks,
+  '20261124T0500-image-views': imageViews,
 };

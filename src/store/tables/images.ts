@@ -29,7 +29,6 @@ export interface ImagesTable extends HistoryColumns {
   ena_support: SqlBool | null;
   tpm_support: string | null;
   imds_support: string | null;
-  image_allowed: SqlBool | null;
   source_image_id: string | null;
   source_image_region: string | null;
   source_instance_id: string | null;
