@@ -3,6 +3,7 @@ import { AmwError } from '../errors.ts';
 import type { InstalledPackage } from '../scan/packages/types.ts';
 import { unscannableReason } from '../scan/store/scan-store.ts';
 import type { ScanTables } from '../scan/store/scan-tables.ts';
+import { insertChunked } from '../store/insert-chunked.ts';
 import type { Database } from '../store/schema.ts';
 import { vulnFacts } from './facts.ts';
 import type { VulnReport } from './findings.ts';
@@ -162,11 +163,7 @@ export async function storeVulnReport(
       fix_age_days: f.fixAgeDays,
       cves: JSON.stringify(f.cves),
     }));
-    for (let i = 0; i < findings.length; i += CHUNK)
-      await tx
-        .insertInto('advisory_scan_findings')
-        .values(findings.slice(i, i + CHUNK))
-        .execute();
+    await insertChunked(tx, 'advisory_scan_findings', findings, CHUNK);
     const pending = report.pendingUpdates.map((p) => ({
       scan_id: scanId,
       package: p.package,
@@ -176,11 +173,7 @@ export async function storeVulnReport(
       first_seen: p.firstSeen,
       age_days: p.ageDays,
     }));
-    for (let i = 0; i < pending.length; i += CHUNK)
-      await tx
-        .insertInto('advisory_scan_pending')
-        .values(pending.slice(i, i + CHUNK))
-        .execute();
+    await insertChunked(tx, 'advisory_scan_pending', pending, CHUNK);
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { insertChunked } from '../store/insert-chunked.ts';
 import type { Database } from '../store/schema.ts';
 import type { AdvisoryImportsTable, AdvisoryRowsTable } from '../store/tables/advisories.ts';
 import type { AdvisoryRow, AdvisoryStatus, Severity, SourceKind } from './model.ts';
@@ -75,11 +76,7 @@ export async function replaceSourceRows(
         import_id: imp.import_id,
       });
     }
-    for (let i = 0; i < values.length; i += BATCH)
-      await trx
-        .insertInto('advisory_rows')
-        .values(values.slice(i, i + BATCH))
-        .execute();
+    await insertChunked(trx, 'advisory_rows', values, BATCH);
     await trx
       .insertInto('advisory_imports')
       .values({ ...imp, rows: values.length })

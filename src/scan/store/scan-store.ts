@@ -5,20 +5,9 @@ import type { Store } from '../../store/db.ts';
 import { findingsOf, reasonOf } from '../report/report.ts';
 import type { ScanResult } from '../scan-image.ts';
 import type { ScanTables } from './scan-tables.ts';
+import { insertChunked } from '../../store/insert-chunked.ts';
 
 const CHUNK = 200;
-
-async function insertChunked<T extends keyof ScanTables>(
-  db: Kysely<ScanTables>,
-  table: T,
-  rows: ReadonlyArray<ScanTables[T]>,
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK)
-    await db
-      .insertInto(table)
-      .values(rows.slice(i, i + CHUNK) as never)
-      .execute();
-}
 
 /** Writes one scan with its control verdicts, findings and packages in one transaction; returns the scan id. */
 export async function writeScan(store: Store, imageId: string, r: ScanResult): Promise<string> {
@@ -61,6 +50,7 @@ export async function writeScan(store: Store, imageId: string, r: ScanResult): P
         severity: c.severity,
         reason: reasonOf(c) ?? null,
       })),
+      CHUNK,
     );
     let seq = 0;
     await insertChunked(
@@ -79,6 +69,7 @@ export async function writeScan(store: Store, imageId: string, r: ScanResult): P
           line: f.line ?? null,
         })),
       ),
+      CHUNK,
     );
     // A database can list one name/arch twice (multilib leftovers); the key keeps the first.
     const seen = new Set<string>();
@@ -101,6 +92,7 @@ export async function writeScan(store: Store, imageId: string, r: ScanResult): P
           source_version: p.sourceVersion ?? null,
           license: p.license ?? null,
         })),
+      CHUNK,
     );
   });
   return scanId;
