@@ -97,7 +97,7 @@ test('failed scopes matter in the image region, for accounts that could hold a r
   );
 });
 
-test('an uncollected owner: who may launch the image is unknown, and any failed scope counts', () => {
+test('an uncollected owner: who may launch the image is unknown (unless a public publisher), and any failed scope counts', () => {
   const img = { ...IMG, owner_id: '999999999999', owner_facts_known: false };
   const out = unknownUsage(img, coverage({ failedScopes: [failed(OTHER, 'us-east-1')] }));
   assert.deepEqual(
@@ -107,4 +107,11 @@ test('an uncollected owner: who may launch the image is unknown, and any failed 
       ['999999999999', null],
     ],
   );
+  // A public catalog's other customers are not ours to count: only our failed scope remains.
+  const amazon = { ...img, owner_alias: 'amazon' };
+  assert.deepEqual(
+    unknownUsage(amazon, coverage({ failedScopes: [failed(OTHER, 'us-east-1')] })).map((u) => u.account_id),
+    [OTHER],
+  );
+  assert.deepEqual(unknownUsage(amazon, coverage()), []);
 });

@@ -85,6 +85,8 @@ export interface CoverageSubject {
   owner_id: string | null;
   /** False when the owner's collection did not read owner-only facts (launch permissions). */
   owner_facts_known: boolean;
+  /** `amazon`, `aws-marketplace`, `aws-backup-vault`: a publisher whose other customers are not ours to count. */
+  owner_alias?: string | null;
 }
 
 /**
@@ -134,11 +136,12 @@ export function unknownUsage(
   // A deregistered image's owner-only facts are gone even when its owner is collected; then only
   // an uncollected owner is a gap (the grantees it had are checked through the stored grants).
   if (!img.owner_facts_known && !(img.owner_id && cov.collectedAccounts.has(img.owner_id))) {
-    add({
-      account_id: img.owner_id ?? 'owner',
-      region: null,
-      reason: 'the owner is not collected: who else may launch the image, and their use, is unknown',
-    });
+    if (!img.owner_alias)
+      add({
+        account_id: img.owner_id ?? 'owner',
+        region: null,
+        reason: 'the owner is not collected: who else may launch the image, and their use, is unknown',
+      });
     return out;
   }
   if (img.owner_id) reach(img.owner_id, 'owns the image');

@@ -202,7 +202,13 @@ export async function imageUsageReports(
     );
     const known = im.owner_facts === 'known';
     const unknown = unknownUsage(
-      { image_id: im.image_id, region: im.region, owner_id: im.owner_id, owner_facts_known: known },
+      {
+        image_id: im.image_id,
+        region: im.region,
+        owner_id: im.owner_id,
+        owner_alias: im.owner_alias,
+        owner_facts_known: known,
+      },
       cov,
       new Set(refs.map((r) => r.account_id)),
     );
