@@ -107,8 +107,11 @@ for (const variant of ['ext4-gpt', 'var-partition'] as const) {
           assert.equal(stats.truncated, false);
           // Without read-ahead the same lookups go one after another.
           off.dev.maxInFlight = 0;
+          const offReads = off.dev.reads;
           await off.image.vfs.prefetch(globs);
           await off.image.vfs.stat('/etc/ssh/sshd_config');
+          await off.image.vfs.stat('/var/lib/blobs/log.txt');
+          assert.ok(off.dev.reads > offReads, 'the lookups read nothing');
           assert.equal(off.dev.maxInFlight, 1);
           assert.deepEqual(verdicts(await scanVfs(on.image.vfs)), verdicts(await scanVfs(off.image.vfs)));
         } finally {

@@ -7,6 +7,7 @@ import { MBR_PROTECTIVE, hasMbrSignature, readMbr } from './mbr.ts';
 import type { PhysicalVolume } from './lvm.ts';
 import { assembleLvs } from './lvm.ts';
 import { findPvLabel, readPvLabel } from './lvm-label.ts';
+import { allInOrder } from './all-in-order.ts';
 
 /** Something that may hold a filesystem: the whole disk, a partition, or a logical volume. */
 export interface Volume {
@@ -23,8 +24,16 @@ async function looksLikeFilesystem(dev: BlockDevice): Promise<boolean> {
   return head.toString('latin1', 0, 4) === 'XFSB' || head.readUInt16LE(1024 + 0x38) === 0xef53;
 }
 
-/** Lists every volume of a disk: partitions (MBR, extended, GPT) and the LVs of LVM2 PVs on them. */
-export async function findVolumes(disk: BlockDevice): Promise<Volume[]> {
+/**
+ * Lists every volume of a disk: partitions (MBR, extended, GPT) and the LVs of LVM2 PVs on them.
+ * The partitions are looked at all at once (`parallel`, the default): on a remote disk each costs a
+ * round trip of its own, and a serial loop would pay them one after another.
+ */
+export async function findVolumes(
+  disk: BlockDevice,
+  options: { parallel?: boolean } = {},
+): Promise<Volume[]> {
+  const parallel = options.parallel ?? true;
   if (await looksLikeFilesystem(disk)) return [{ label: disk.label, device: disk }];
   const containers: Volume[] = [];
   if (await findPvLabel(disk)) {
@@ -51,15 +60,20 @@ export async function findVolumes(disk: BlockDevice): Promise<Volume[]> {
   }
   const out: Volume[] = [];
   const pvs: PhysicalVolume[] = [];
-  for (const c of containers) {
-    const found = await findPvLabel(c.device);
-    if (!found) {
-      out.push(c);
-      continue;
-    }
-    const pv = await readPvLabel(c.device, found.at, found.sector);
-    pvs.push({ ...pv, device: c.device });
-  }
+  const labels = await allInOrder(
+    containers.map((c) => async () => {
+      const found = await findPvLabel(c.device);
+      return found
+        ? { ...(await readPvLabel(c.device, found.at, found.sector)), device: c.device }
+        : undefined;
+    }),
+    parallel,
+  );
+  containers.forEach((c, i) => {
+    const pv = labels[i];
+    if (pv) pvs.push(pv);
+    else out.push(c);
+  });
   for (const lv of assembleLvs(pvs)) {
     out.push({ label: lv.device.label, device: lv.device, lv: { vg: lv.vg, name: lv.name } });
   }

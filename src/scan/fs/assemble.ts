@@ -9,6 +9,8 @@ import type { Mount } from './tree-vfs.ts';
 import { TreeVfs } from './tree-vfs.ts';
 import type { FstabEntry } from './fstab.ts';
 import type { PrefetchOptions } from '../vfs/prefetch.ts';
+import { prefetchGlobs } from '../vfs/prefetch.ts';
+import { settleInOrder } from '../disk/all-in-order.ts';
 import { parseFstab } from './fstab.ts';
 
 export interface PlacedVolume {
@@ -28,12 +30,12 @@ const OS_RELEASE = ['/etc/os-release', '/usr/lib/os-release'];
 
 async function isRoot(fs: InodeFs): Promise<boolean> {
   const vfs = new TreeVfs(fs.label, [{ path: '/', fs }]);
-  for (const p of OS_RELEASE) {
-    try {
-      if ((await vfs.stat(p)).type === 'file') return true;
-    } catch (err) {
-      if (!isVfsError(err)) throw err;
-    }
+  // Both places at once; the answer is read in order, as one lookup after the other would give it.
+  const looks = await Promise.allSettled(OS_RELEASE.map((p) => vfs.stat(p)));
+  for (const look of looks) {
+    if (look.status === 'fulfilled') {
+      if (look.value.type === 'file') return true;
+    } else if (!isVfsError(look.reason)) throw look.reason;
   }
   return false;
 }
@@ -68,36 +70,50 @@ function matches(spec: string, v: Volume, fs: InodeFs): boolean {
   return part !== null && v.partition !== undefined && Number(part[1]) === v.partition.number;
 }
 
+export interface AssembleOptions {
+  readonly prefetch?: PrefetchOptions;
+  /**
+   * Globs the scan reads first (the OS file, the package database): read ahead on the root
+   * filesystem as soon as it is known, alongside the fstab, when read-ahead is on.
+   */
+  readonly early?: { readonly globs: readonly string[]; readonly options: PrefetchOptions };
+}
+
 /**
  * Finds the root filesystem by content (an os-release file), then places the other volumes where
- * its fstab says. Volumes that hold no filesystem we read are passed over.
+ * its fstab says. Volumes that hold no filesystem we read are passed over. Every volume is opened,
+ * and every filesystem looked at for an os-release, all at once (unless `parallelDiscovery` is
+ * off); the outcome is taken in volume order, so the choice is the one a serial search makes.
  */
 export async function assembleImage(
   disk: BlockDevice,
-  options: { prefetch?: PrefetchOptions } = {},
+  options: AssembleOptions = {},
 ): Promise<AssembledImage> {
+  const parallel = options.prefetch?.parallelDiscovery ?? true;
+  const volumes = await findVolumes(disk, { parallel });
   const opened: { volume: Volume; fs: InodeFs }[] = [];
   const failures: unknown[] = [];
-  for (const volume of await findVolumes(disk)) {
-    try {
-      const fs = await openFs(volume.device, volume.label);
-      if (fs) opened.push({ volume, fs });
-    } catch (err) {
-      if (!isAmwError(err)) throw err;
-      failures.push(err);
-    }
-  }
+  const openings = await settleInOrder(
+    volumes.map((volume) => () => openFs(volume.device, volume.label)),
+    parallel,
+  );
+  openings.forEach((o, i) => {
+    if (o.status === 'fulfilled') {
+      if (o.value) opened.push({ volume: volumes[i]!, fs: o.value });
+    } else if (!isAmwError(o.reason)) throw o.reason;
+    else failures.push(o.reason);
+  });
   let root: { volume: Volume; fs: InodeFs } | undefined;
-  for (const candidate of opened) {
-    try {
-      if (await isRoot(candidate.fs)) {
-        root = candidate;
-        break;
-      }
-    } catch (err) {
-      if (!isAmwError(err)) throw err;
-      failures.push(err);
-    }
+  const looks = await settleInOrder(
+    opened.map((candidate) => () => isRoot(candidate.fs)),
+    parallel,
+  );
+  for (let i = 0; i < opened.length && !root; i++) {
+    const look = looks[i]!;
+    if (look.status === 'fulfilled') {
+      if (look.value) root = opened[i];
+    } else if (!isAmwError(look.reason)) throw look.reason;
+    else failures.push(look.reason);
   }
   if (!root) {
     const first = failures[0];
@@ -111,6 +127,10 @@ export async function assembleImage(
   const mounts: PlacedVolume[] = [{ path: '/', volume: root.volume, fs: root.fs }];
   const unplaced: FstabEntry[] = [];
   const rootVfs = new TreeVfs(root.fs.label, [{ path: '/', fs: root.fs }]);
+  if (options.early && options.prefetch?.enabled !== false) {
+    // A hint only: prefetchGlobs never throws, and the real reads report their own errors.
+    void prefetchGlobs(rootVfs, options.early.globs, options.early.options);
+  }
   let fstab = '';
   try {
     fstab = (await rootVfs.readFile('/etc/fstab', { maxBytes: 1024 * 1024 })).toString('utf8');

@@ -11,6 +11,10 @@ import { assembleDisks } from './assemble-disks.ts';
 import type { DiskMount } from './assemble-disks.ts';
 import { EbsSnapshotDevice } from './ebs-source.ts';
 import { snapshotKeyProblem } from './kms-preflight.ts';
+import { EARLY_GLOBS, EARLY_READS } from './early-reads.ts';
+import { allInOrder } from '../disk/all-in-order.ts';
+import type { PrefetchOptions } from '../vfs/prefetch.ts';
+import { prefetchGlobs } from '../vfs/prefetch.ts';
 
 export interface AmiSourceOptions {
   readonly ec2: EC2Client;
@@ -23,6 +27,8 @@ export interface AmiSourceOptions {
    */
   readonly kms?: KMSClient;
   readonly concurrency?: number;
+  /** Read-ahead of what the checks declare and of the volumes' layout (on by default). */
+  readonly prefetch?: PrefetchOptions;
 }
 
 export interface AmiVolume {
@@ -129,12 +135,23 @@ export async function openAmiSource(spec: string, opts: AmiSourceOptions): Promi
   if (!/^ami-[0-9a-f]+$/.test(imageId)) throw new AmwError('AMW_SCAN_SOURCE', `not an image id: ${spec}`);
   const { volumes } = await checkAmiReadable(imageId, opts);
   // Blocks are fetched lazily and nothing is held open: a failed assembly leaves nothing to close.
-  const devices: EbsSnapshotDevice[] = [];
-  for (const v of volumes) {
-    const ebsOpts = { client: opts.ebs, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) };
-    devices.push(await EbsSnapshotDevice.open(v.snapshotId, ebsOpts));
-  }
-  const assembled = await assembleDisks(devices.map((d, i) => ({ device: d, name: volumes[i]!.device })));
+  const parallel = opts.prefetch?.parallelDiscovery !== false;
+  const ebsOpts = { client: opts.ebs, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) };
+  const devices = await allInOrder(
+    volumes.map((v) => () => EbsSnapshotDevice.open(v.snapshotId, ebsOpts)),
+    parallel,
+  );
+  const readAhead = opts.prefetch?.enabled !== false;
+  const assembled = await assembleDisks(
+    devices.map((d, i) => ({ device: d, name: volumes[i]!.device })),
+    {
+      ...(opts.prefetch ? { prefetch: opts.prefetch } : {}),
+      ...(parallel ? { early: { globs: EARLY_GLOBS, options: EARLY_READS } } : {}),
+    },
+  );
+  // Again over the whole tree once fstab placed the other volumes (a /var of its own holds the
+  // package database). A hint only: prefetchGlobs never throws; the real reads report errors.
+  if (readAhead) void prefetchGlobs(assembled.vfs, EARLY_GLOBS, EARLY_READS);
   return {
     vfs: assembled.vfs,
     image: assembled.root,

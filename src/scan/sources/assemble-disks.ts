@@ -2,7 +2,8 @@ import { isAmwError } from '../../errors.ts';
 import type { BlockDevice } from '../disk/block-device.ts';
 import { findVolumes } from '../disk/volumes.ts';
 import type { Volume } from '../disk/volumes.ts';
-import type { AssembledImage } from '../fs/assemble.ts';
+import type { AssembleOptions, AssembledImage } from '../fs/assemble.ts';
+import { allInOrder, settleInOrder } from '../disk/all-in-order.ts';
 import { assembleImage } from '../fs/assemble.ts';
 import type { FstabEntry } from '../fs/fstab.ts';
 import type { InodeFs } from '../fs/inode-fs.ts';
@@ -66,37 +67,52 @@ function matchesOther(spec: string, disk: NamedDisk, v: Volume, fs: InodeFs): bo
 /**
  * Several disks of one image (the EBS volumes of an AMI): the first disk, in the order given, on
  * which a single-disk assembly finds a root is the root disk; the fstab entries it could not place
- * are looked for on the other disks by filesystem UUID/label, partition or attachment name.
+ * are looked for on the other disks by filesystem UUID/label, partition or attachment name. Every
+ * disk is assembled at once (unless `parallelDiscovery` is off); the choice is still made in order.
  */
-export async function assembleDisks(disks: readonly NamedDisk[]): Promise<AssembledDisks> {
+export async function assembleDisks(
+  disks: readonly NamedDisk[],
+  options: AssembleOptions = {},
+): Promise<AssembledDisks> {
+  const parallel = options.prefetch?.parallelDiscovery ?? true;
   let root: AssembledImage | undefined;
   let rootDisk: NamedDisk | undefined;
   let firstError: unknown;
-  for (const disk of disks) {
-    try {
-      root = await assembleImage(disk.device);
-      rootDisk = disk;
-      break;
-    } catch (err) {
-      if (!isAmwError(err)) throw err;
-      firstError ??= err;
-    }
+  const tries = await settleInOrder(
+    disks.map((disk) => () => assembleImage(disk.device, options)),
+    parallel && disks.length > 1,
+  );
+  for (let i = 0; i < disks.length && !root; i++) {
+    const t = tries[i]!;
+    if (t.status === 'fulfilled') {
+      root = t.value;
+      rootDisk = disks[i];
+    } else if (!isAmwError(t.reason)) throw t.reason;
+    else firstError ??= t.reason;
   }
   if (!root || !rootDisk) throw firstError;
-  const others: { disk: NamedDisk; volume: Volume; fs: InodeFs }[] = [];
   const wanted = root.unplaced.length > 0;
-  for (const disk of wanted ? disks : []) {
-    if (disk === rootDisk) continue;
-    for (const volume of await findVolumes(disk.device)) {
-      try {
-        const fs = await openFs(volume.device, `${disk.name}:${volume.label}`);
-        if (fs) others.push({ disk, volume, fs });
-      } catch (err) {
+  const otherDisks = wanted ? disks.filter((d) => d !== rootDisk) : [];
+  // The volumes were listed once already; the device caches make this second look cheap.
+  const perDisk = await allInOrder(
+    otherDisks.map((disk) => async () => {
+      const volumes = await findVolumes(disk.device, { parallel });
+      const fss = await settleInOrder(
+        volumes.map((v) => () => openFs(v.device, `${disk.name}:${v.label}`)),
+        parallel,
+      );
+      const found: { disk: NamedDisk; volume: Volume; fs: InodeFs }[] = [];
+      fss.forEach((f, i) => {
         // A volume we cannot read stays unplaced, as on a single disk.
-        if (!isAmwError(err)) throw err;
-      }
-    }
-  }
+        if (f.status === 'rejected') {
+          if (!isAmwError(f.reason)) throw f.reason;
+        } else if (f.value) found.push({ disk, volume: volumes[i]!, fs: f.value });
+      });
+      return found;
+    }),
+    parallel,
+  );
+  const others = perDisk.flat();
   const extra: DiskMount[] = [];
   const unplaced: FstabEntry[] = [];
   for (const entry of root.unplaced) {
@@ -109,10 +125,14 @@ export async function assembleDisks(disks: readonly NamedDisk[]): Promise<Assemb
   const vfs =
     extra.length === 0
       ? root.vfs
-      : new TreeVfs(root.vfs.label, [
-          ...root.mounts.map((m) => ({ path: m.path, fs: m.fs })),
-          ...extra.map((e) => ({ path: e.path, fs: e.fs })),
-        ]);
+      : new TreeVfs(
+          root.vfs.label,
+          [
+            ...root.mounts.map((m) => ({ path: m.path, fs: m.fs })),
+            ...extra.map((e) => ({ path: e.path, fs: e.fs })),
+          ],
+          options.prefetch,
+        );
   return {
     vfs,
     root,

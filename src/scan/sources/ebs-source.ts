@@ -6,11 +6,10 @@ import type { BlockDevice } from '../disk/block-device.ts';
 import { checkRange } from '../disk/block-device.ts';
 import type { AssembledImage } from '../fs/assemble.ts';
 import { assembleImage } from '../fs/assemble.ts';
-import { OS_RELEASE_PATHS } from '../os/detect.ts';
-import { PACKAGE_DB_GLOBS } from '../packages/inventory.ts';
 import type { PrefetchOptions } from '../vfs/prefetch.ts';
 import { prefetchGlobs } from '../vfs/prefetch.ts';
 import type { Vfs } from '../vfs/vfs.ts';
+import { EARLY_GLOBS, EARLY_READS } from './early-reads.ts';
 
 export interface EbsSourceOptions {
   /** An EBS client (src/aws builds them: endpoint, credentials, region). */
@@ -46,13 +45,6 @@ export interface EbsStats {
 }
 
 const GIB = 1024 ** 3;
-/** The OS file and the package database are read whole right after; bounded all the same. */
-const EARLY_READS: PrefetchOptions = {
-  maxOps: 64,
-  maxFileBytes: 64 * 1024 * 1024,
-  maxDataBytes: 96 * 1024 * 1024,
-};
-
 /** Runs at most `limit` tasks at once, in arrival order. */
 class Limiter {
   private active = 0;
@@ -268,11 +260,16 @@ export async function openEbsSource(spec: string, opts: EbsSourceOptions): Promi
   const id = spec.startsWith('ebs:') ? spec.slice(4) : spec;
   if (!/^snap-[0-9a-f]+$/.test(id)) throw new AmwError('AMW_SCAN_SOURCE', `not a snapshot id: ${spec}`);
   const device = await EbsSnapshotDevice.open(id, opts);
-  const image = await assembleImage(device, { prefetch: opts.prefetch });
+  const early =
+    opts.prefetch?.parallelDiscovery === false ? undefined : { globs: EARLY_GLOBS, options: EARLY_READS };
+  const image = await assembleImage(device, {
+    ...(opts.prefetch ? { prefetch: opts.prefetch } : {}),
+    ...(early ? { early } : {}),
+  });
   if (opts.prefetch?.enabled !== false) {
-    // The scan reads these first, before it knows which checks run: start them now, in parallel.
-    // A hint only: prefetchGlobs never throws, and the real reads report their own errors.
-    void prefetchGlobs(image.vfs, [...OS_RELEASE_PATHS, ...PACKAGE_DB_GLOBS], EARLY_READS);
+    // Again over the whole tree, now that fstab placed the other filesystems (a /var of its own
+    // holds the package database); what the root gave is cached. A hint only: never throws.
+    void prefetchGlobs(image.vfs, EARLY_GLOBS, EARLY_READS);
   }
   return { vfs: image.vfs, image, device, close: () => image.vfs.close() };
 }

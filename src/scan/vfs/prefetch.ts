@@ -20,6 +20,12 @@ export const PrefetchOptionsSchema = Type.Object(
     maxInodeTableBytes: Type.Optional(Type.Integer({ minimum: 0 })),
     /** XFS reads its in-use inode chunks (from each AG's inode B+tree) ahead too; off walks it by lookups. */
     xfsInodeChunks: Type.Optional(Type.Boolean()),
+    /**
+     * Opening a disk looks at all its partitions, filesystems and os-release candidates (and an
+     * image's volumes) at once, and the scan's first reads start as soon as the root is known;
+     * off, one after another, and the first reads wait for the whole assembly. Same outcome.
+     */
+    parallelDiscovery: Type.Optional(Type.Boolean()),
     /** Operations in flight at once; the device below queues and de-duplicates block reads. */
     concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
   },
@@ -36,6 +42,7 @@ export const PREFETCH_DEFAULTS: Required<PrefetchOptions> = {
   maxDataBytes: 32 * 1024 * 1024,
   maxInodeTableBytes: 48 * 1024 * 1024,
   xfsInodeChunks: true,
+  parallelDiscovery: true,
   // Wide on purpose: entries queued together tend to lie together on disk (one 512 KiB EBS block
   // holds the inodes or directory blocks of hundreds of them), so a narrow window would walk the
   // disk one block at a time. The device below bounds the real fetches.
