@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAmwError } from '../../src/errors.ts';
 import type { BlockDevice } from '../../src/scan/disk/block-device.ts';
-import { rng } from './disk-fuzz.ts';
+import { rng } from '../../src/seeded-rng.ts';
 
 /**
  * Scaffolding the container-format reader tests (qcow2, VMDK) share: a scratch folder, qemu-img,

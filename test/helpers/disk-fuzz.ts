@@ -8,6 +8,7 @@ import { assembleImage } from '../../src/scan/fs/assemble.ts';
 import { isAmwError } from '../../src/errors.ts';
 import { isVfsError } from '../../src/scan/vfs/vfs.ts';
 import type { Vfs } from '../../src/scan/vfs/vfs.ts';
+import { rng } from '../../src/seeded-rng.ts';
 
 /** A disk held in memory with byte patches on top and an optional cut; counts and caps reads. */
 export class PatchedDevice implements BlockDevice {
@@ -49,18 +50,6 @@ export class PatchedDevice implements BlockDevice {
 
 /** Opens the disk a file holds (qcow2, VMDK) before assembly; absent means the file is the disk. */
 export type OpenDisk = (file: BlockDevice) => Promise<BlockDevice>;
-
-/** Deterministic 32-bit PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * What a scan asks of an image: find the root, place mounts, then typical lookups and a bounded
