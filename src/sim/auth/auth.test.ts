@@ -173,8 +173,9 @@ test('a wrong secret is refused in each protocol’s words, and the SDK does not
 
 test('an unknown access key is refused before its signature is looked at', async () => {
   const unknown = { accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' };
-  const c = simClients(sim, R, unknown);
-  assert.deepEqual(await codeOf(c.ec2.send(new DescribeRegionsCommand({}))), ['AuthFailure', 401]);
+  const c = simClients(sim, R, unknown, 3);
+  const ec2 = await failure(c.ec2.send(new DescribeRegionsCommand({})));
+  assert.deepEqual([ec2.name, ec2.status, ec2.attempts], ['AuthFailure', 401, 1]);
   assert.deepEqual(await codeOf(c.sts.send(new GetCallerIdentityCommand({}))), ['InvalidClientTokenId', 403]);
   assert.deepEqual(await codeOf(c.org.send(new DescribeOrganizationCommand({}))), [
     'UnrecognizedClientException',
