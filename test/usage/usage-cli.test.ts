@@ -309,6 +309,23 @@ for (const target of STORE_TARGETS) {
           `${ami('5')},unknown,,,${PARTNER}`,
         ],
       );
+      // Every row has as many cells as the header (the unknown row's reason is quoted: it holds a comma).
+      for (const line of csv.slice(0, -1)) assert.equal(line.split(',').length, 14, line);
+      assert.match(csv.at(-1)!, /,"holds a launch permission, but the account is not collected"$/);
+      assert.equal(
+        csv
+          .at(-1)!
+          .replace(/"[^"]*"$/, 'reason')
+          .split(',').length,
+        14,
+      );
+      const breaks = (await usage('-f', 'csv', '--what-breaks', ami('3'), ami('5'))).trimEnd().split('\n');
+      assert.deepEqual(breaks, [
+        'image_id,account_id,region,kind,ref_id,state,effect,via,consequence',
+        `${ami('3')},${OWNER},us-east-1,auto-scaling-group,idle-worker-asg,zero-capacity,breaks,lt-0d000000000000b03 $Default = version 1,the next scale-out fails (desired capacity is 0 today)`,
+        `${ami('3')},${OWNER},us-east-1,launch-template-version,lt-0d000000000000b03:1,default,breaks,$Default and $Latest of lt-0d000000000000b03 (idle-worker) version 1; launched by idle-worker-asg,"launches asking for $Default or $Latest (RunInstances, Spot, EC2 Fleet, groups) fail"`,
+        `${ami('5')},${PARTNER},,,,,unknown,,"holds a launch permission, but the account is not collected"`,
+      ]);
     });
 
     test('a failed scope in the last run makes its account/region unknown; its earlier rows stay', async () => {
