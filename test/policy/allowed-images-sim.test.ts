@@ -85,6 +85,7 @@ test('collected criteria: per account-region, the images in use that enabling wo
     scopesUnreadable: 0,
     imagesBlocked: 4,
     imagesUncertain: 0,
+    disagreements: 0,
     uses: {
       instance: 1,
       'launch-template-version': 3,
@@ -149,7 +150,7 @@ test('table and CSV carry the same breaks; the table explains each image once', 
   const lines = c.stdout.trim().split('\n');
   assert.equal(
     lines[0],
-    'account_id,region,state,image_id,image_name,owner,uncertain,why,kind,ref_id,ref_state',
+    'account_id,region,state,image_id,image_name,owner,uncertain,aws_image_allowed,why,kind,ref_id,ref_state',
   );
   assert.equal(lines.length, 1 + 9, 'one row per broken use');
 });

@@ -10,6 +10,24 @@ function owner(b: BlockedImage): string {
   return b.ownerAlias ? `${b.ownerId} (${b.ownerAlias})` : b.ownerId;
 }
 
+/** Why an image is listed: the failing criteria, or AWS's word when only AWS rejects it. */
+function why(b: BlockedImage): string {
+  if (b.evaluator === 'allowed')
+    return `AWS reports ImageAllowed=false; the evaluator allows it (${b.allowedBy ?? 'unknown'})`;
+  return whyBlocked(b.failures);
+}
+
+const awsCell = (b: BlockedImage): string => (b.aws ? String(b.aws.imageAllowed) : '');
+
+/** The warning line under an image on which the evaluator and AWS disagree. */
+function disagreement(b: BlockedImage): string | null {
+  if (!b.disagrees || !b.aws) return null;
+  // A date criterion is the usual cause: AWS judged at collection, the evaluator judges at --now.
+  const ages =
+    b.evaluator === 'blocked' ? ' (ages: AWS counted them at collection, the evaluator at --now)' : '';
+  return `    ! disagrees with AWS: ImageAllowed=${b.aws.imageAllowed} reported here by the run of ${b.aws.reportedAt}; in audit mode AWS is the authority${ages}`;
+}
+
 const SIM_COLS = [
   'account_id',
   'region',
@@ -18,6 +36,7 @@ const SIM_COLS = [
   'image_name',
   'owner',
   'uncertain',
+  'aws_image_allowed',
   'why',
   'kind',
   'ref_id',
@@ -37,7 +56,8 @@ function simRows(sim: Simulation): string[][] {
           b.name ?? '',
           owner(b),
           b.uncertain ? 'yes' : 'no',
-          whyBlocked(b.failures),
+          awsCell(b),
+          why(b),
           u.kind,
           u.refId,
           u.state,
@@ -69,7 +89,9 @@ export function renderSimulation(sim: Simulation, format: Format): string {
       out.push(
         `  ${b.imageId}  ${b.name ?? '(name unknown)'}  owner ${owner(b)}${b.uncertain ? '  (uncertain)' : ''}`,
       );
-      out.push(`    why: ${whyBlocked(b.failures)}`);
+      out.push(`    why: ${why(b)}`);
+      const warn = disagreement(b);
+      if (warn) out.push(warn);
       for (const u of b.uses) out.push(`    breaks ${u.kind} ${u.refId} (${u.state})`);
     }
   }
@@ -81,7 +103,8 @@ export function renderSimulation(sim: Simulation, format: Format): string {
   out.push(
     `summary: ${m.scopes} account-region(s), ${m.scopesBreaking} would break, ${m.imagesBlocked} image(s) blocked` +
       ` (${m.imagesUncertain} uncertain)${kinds ? `; breaks ${kinds}` : ''}` +
-      (m.scopesUnreadable > 0 ? `; ${m.scopesUnreadable} scope(s) with unreadable criteria` : ''),
+      (m.scopesUnreadable > 0 ? `; ${m.scopesUnreadable} scope(s) with unreadable criteria` : '') +
+      (m.disagreements > 0 ? `; ${m.disagreements} disagreement(s) with AWS's ImageAllowed` : ''),
   );
   return out.join('\n');
 }

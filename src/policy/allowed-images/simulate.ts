@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
-import { imageAllowed } from './evaluate.ts';
+import { describeVerdict, imageAllowed } from './evaluate.ts';
 import type { CriterionFailure, ImageFacts } from './evaluate.ts';
 import type { ImageCriteria } from './criteria.ts';
 import { parseStoredCriteria } from './load-criteria.ts';
+import { loadReportedVerdicts, scopeKey } from './reported.ts';
+import type { AwsReport } from './reported.ts';
 
 /** The usage kinds a blocked image breaks; bare sharing grants (`other-account`) launch nothing. */
 export const BREAKING_KINDS = [
@@ -37,8 +39,20 @@ export interface BlockedImage {
   readonly ownerAlias: string | null;
   /** The image is not in the inventory, or misses a fact a criterion needs: it may be allowed. */
   readonly uncertain: boolean;
+  /** Failing criteria, as the evaluator sees them (empty when only AWS blocks the image). */
   readonly failures: readonly CriterionFailure[];
   readonly uses: readonly BrokenUse[];
+  /** The evaluator's verdict; `allowed` when the image is listed only because AWS reports it not allowed. */
+  readonly evaluator: 'allowed' | 'blocked';
+  /** Why the evaluator allows it (`own account`, `criterion 1`), when it does. */
+  readonly allowedBy: string | null;
+  /**
+   * ImageAllowed as AWS reported it to this account-region, for a scope collected in audit mode
+   * and judged by its own collected criteria; null otherwise (or not reported).
+   */
+  readonly aws: AwsReport | null;
+  /** The evaluator and AWS's report differ (AWS is the authority in audit mode). */
+  readonly disagrees: boolean;
 }
 
 export interface ScopeSimulation {
@@ -60,6 +74,8 @@ export interface SimulationSummary {
   readonly scopesUnreadable: number;
   readonly imagesBlocked: number;
   readonly imagesUncertain: number;
+  /** Blocked images on which the evaluator and AWS's reported ImageAllowed differ. */
+  readonly disagreements: number;
   readonly uses: Record<BreakingKind, number>;
 }
 
@@ -165,6 +181,10 @@ export async function simulateAllowedImages(
     .orderBy('ref_id')
     .execute()) as UseRow[];
   const facts = await loadFacts(db);
+  // AWS's verdict is on the scope's own criteria: it says nothing about proposed ones.
+  const reported = opts.criteria
+    ? new Map<string, ReadonlyMap<string, AwsReport>>()
+    : await loadReportedVerdicts(db);
   const source = opts.criteria ? 'proposed' : 'collected';
   const scopes: ScopeSimulation[] = [];
   for (const s of settings) {
@@ -178,19 +198,26 @@ export async function simulateAllowedImages(
       byImage.set(u.image_id!, list);
     }
     const blocked: BlockedImage[] = [];
+    const said = reported.get(scopeKey(s.account_id, s.region));
     if (criteria)
       for (const [imageId, imageUses] of byImage) {
         const img = facts.get(imageId) ?? unknownImage(imageId);
         const v = imageAllowed(img, criteria, { accountId: s.account_id, now: opts.now });
-        if (v.allowed) continue;
+        const aws = said?.get(imageId) ?? null;
+        // Blocked when the evaluator says so or AWS does: an image AWS rejects breaks whatever we think.
+        if (v.allowed && aws?.imageAllowed !== false) continue;
         blocked.push({
           imageId,
           name: img.name,
           ownerId: img.ownerId,
           ownerAlias: img.ownerAlias,
-          uncertain: v.uncertain || !facts.has(imageId),
-          failures: v.failures,
+          uncertain: v.allowed ? false : v.uncertain || !facts.has(imageId),
+          failures: v.allowed ? [] : v.failures,
           uses: imageUses,
+          evaluator: v.allowed ? 'allowed' : 'blocked',
+          allowedBy: v.allowed ? describeVerdict(v) : null,
+          aws,
+          disagrees: aws !== null && aws.imageAllowed !== v.allowed,
         });
       }
     scopes.push({
@@ -210,10 +237,12 @@ function summarize(scopes: readonly ScopeSimulation[]): SimulationSummary {
   const uses = Object.fromEntries(BREAKING_KINDS.map((k) => [k, 0])) as Record<BreakingKind, number>;
   let imagesBlocked = 0;
   let imagesUncertain = 0;
+  let disagreements = 0;
   for (const s of scopes)
     for (const b of s.blocked) {
       imagesBlocked++;
       if (b.uncertain) imagesUncertain++;
+      if (b.disagrees) disagreements++;
       for (const u of b.uses) uses[u.kind]++;
     }
   return {
@@ -222,6 +251,7 @@ function summarize(scopes: readonly ScopeSimulation[]): SimulationSummary {
     scopesUnreadable: scopes.filter((s) => s.criteriaCount === null).length,
     imagesBlocked,
     imagesUncertain,
+    disagreements,
     uses,
   };
 }
