@@ -92,7 +92,7 @@ for (const target of STORE_TARGETS) {
         r.references.filter((x) => x.in_use).map((x) => [x.kind, x.ref_id, x.account_id, x.cross_account]),
         [['instance', 'i-0e000000000000001', APP, true]],
       );
-      assert.equal(r.verdict.status, 'in-use');
+      assert.equal(r.verdict.text, "in use by 1 reference in 1 account (1 other than the owner's)");
       assert.deepEqual(r.unknown, []);
     });
 

@@ -153,13 +153,16 @@ function verdict(
   if (live.length) {
     const s = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
     const staleNote = stale ? `; ${s(stale, 'stale reference')}` : '';
+    // Consumers in other accounts are the ones an owner cannot see from its own console.
+    const outside = new Set(live.filter((r) => r.cross_account).map((r) => r.account_id)).size;
+    const crossNote = outside ? ` (${outside} other than the owner's)` : '';
     const unknownNote = unknown.length ? `; usage unknown in ${s(unknown.length, 'place')}` : '';
     return {
       status: 'in-use',
       references: live.length,
       accounts,
       stale,
-      text: `in use by ${s(live.length, 'reference')} in ${s(accounts, 'account')}${staleNote}${unknownNote}`,
+      text: `in use by ${s(live.length, 'reference')} in ${s(accounts, 'account')}${crossNote}${staleNote}${unknownNote}`,
     };
   }
   if (unknown.length)
