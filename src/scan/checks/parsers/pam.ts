@@ -1,5 +1,5 @@
 import type { CheckContext } from '../template.ts';
-import { readText } from './files.ts';
+import { lstatOrNull, readText } from './files.ts';
 
 export type PamType = 'auth' | 'account' | 'password' | 'session';
 
@@ -14,6 +14,13 @@ export interface PamLine {
 }
 
 export const PAM_READS = ['/etc/pam.d/*', '/etc/security/*.conf', '/etc/security/*/*.conf'];
+
+/** Those of `services` that have a file in /etc/pam.d: the services a PAM check applies to. */
+export async function presentServices(ctx: CheckContext, services: readonly string[]): Promise<string[]> {
+  const present: string[] = [];
+  for (const s of services) if (await lstatOrNull(ctx.vfs, `/etc/pam.d/${s}`)) present.push(s);
+  return present;
+}
 
 // Splits on blanks but keeps "[...]" groups (control values, module args) whole.
 function tokens(text: string): string[] {

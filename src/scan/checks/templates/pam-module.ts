@@ -2,8 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Finding } from '../verdict.ts';
 import { fail, notApplicable, pass } from '../verdict.ts';
 import { defineCheckTemplate } from '../template.ts';
-import { PAM_READS, pamArg, pamStack } from '../parsers/pam.ts';
-import { lstatOrNull } from '../parsers/files.ts';
+import { PAM_READS, pamArg, pamStack, presentServices } from '../parsers/pam.ts';
 
 const PamTypeSchema = Type.Union([
   Type.Literal('auth'),
@@ -34,8 +33,7 @@ export const template = defineCheckTemplate({
   ),
   reads: () => ({ globs: PAM_READS }),
   async evaluate(p, ctx) {
-    const services: string[] = [];
-    for (const s of p.services) if (await lstatOrNull(ctx.vfs, `/etc/pam.d/${s}`)) services.push(s);
+    const services = await presentServices(ctx, p.services);
     if (services.length === 0) return notApplicable(`none of /etc/pam.d/${p.services.join(', ')} exists`);
     const findings: Finding[] = [];
     const evidence: string[] = [];

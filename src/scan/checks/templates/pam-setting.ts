@@ -2,8 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { Finding } from '../verdict.ts';
 import { fail, notApplicable, pass } from '../verdict.ts';
 import { defineCheckTemplate } from '../template.ts';
-import { PAM_READS, pamArg, pamStack } from '../parsers/pam.ts';
-import { expandGlob, lstatOrNull } from '../parsers/files.ts';
+import { PAM_READS, pamArg, pamStack, presentServices } from '../parsers/pam.ts';
+import { expandGlob } from '../parsers/files.ts';
 import { readKeyValues } from '../parsers/login-defs.ts';
 
 /**
@@ -41,8 +41,7 @@ export const template = defineCheckTemplate({
   ),
   reads: (p) => ({ globs: [...PAM_READS, ...p.confFiles] }),
   async evaluate(p, ctx) {
-    const services: string[] = [];
-    for (const s of p.services) if (await lstatOrNull(ctx.vfs, `/etc/pam.d/${s}`)) services.push(s);
+    const services = await presentServices(ctx, p.services);
     if (services.length === 0) return notApplicable(`none of /etc/pam.d/${p.services.join(', ')} exists`);
     const confPaths: string[] = [];
     for (const g of p.confFiles) confPaths.push(...(await expandGlob(ctx.vfs, g)));
