@@ -110,4 +110,57 @@ for (const target of STORE_TARGETS)
         await dispose();
       }
     });
+
+    test("AWS's reported ImageAllowed: only from live audit-mode views; a rejection alone makes it break", async () => {
+      const { store, dispose } = await target.fresh();
+      try {
+        const db = store.db;
+        await settings(db, A, 'audit-mode', JSON.stringify([{ ImageNames: ['b-*'] }]));
+        await settings(db, B, 'enabled', JSON.stringify([{ ImageNames: ['zzz-*'] }]));
+        await insertImages(db, [
+          { id: 'ami-b1', account: B, name: 'b-base', created: '2026-10-01T00:00:00.000Z' },
+          { id: 'ami-b3', account: B, name: 'b-other', created: '2026-10-01T00:00:00.000Z' },
+        ]);
+        await insertInstance(db, { id: 'i-1', account: A, image: 'ami-b1', state: 'running' });
+        await insertInstance(db, { id: 'i-3', account: A, image: 'ami-b3', state: 'running' });
+        const view = (image: string, account: string, allowed: 0 | 1, deleted = false) => ({
+          ...history,
+          deleted_at: deleted ? T0 : null,
+          image_id: image,
+          account_id: account,
+          region: 'us-east-1',
+          image_allowed: allowed,
+          discovered_via: 'shared',
+        });
+        // The evaluator allows both images in A; AWS rejected ami-b1 there, and once ami-b3,
+        // but that view is deleted (A no longer describes it): only ami-b1 counts.
+        await db
+          .insertInto('image_views')
+          .values([view('ami-b1', A, 0), view('ami-b3', A, 0, true), view('ami-b1', B, 0)])
+          .execute();
+        // In B (enabled) AWS hides what it rejects: a flag there is not an audit verdict, never compared.
+        await insertInstance(db, { id: 'i-4', account: B, image: 'ami-b1', state: 'running' });
+        const sim = await simulateAllowedImages(db, { covers: () => true, now: NOW });
+        assert.deepEqual(
+          sim.scopes.map((s) => s.accountId),
+          [A, B],
+        );
+        assert.deepEqual(sim.scopes[1]?.blocked, []);
+        const blocked = sim.scopes[0]?.blocked ?? [];
+        assert.deepEqual(
+          blocked.map((b) => [b.imageId, b.evaluator, b.aws, b.disagrees, b.failures.length]),
+          [['ami-b1', 'allowed', { imageAllowed: false, reportedAt: T0 }, true, 0]],
+        );
+        assert.equal(sim.summary.disagreements, 1);
+        assert.equal(wouldBreak(sim), true, 'exit 4: AWS says the image would be blocked');
+
+        // Once AWS allows it, nothing breaks.
+        await db.updateTable('image_views').set({ image_allowed: 1 }).where('account_id', '=', A).execute();
+        const ok = await simulateAllowedImages(db, { covers: (acct) => acct === A, now: NOW });
+        assert.deepEqual(ok.scopes[0]?.blocked, []);
+        assert.equal(wouldBreak(ok), false);
+      } finally {
+        await dispose();
+      }
+    });
   });
