@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { CallCounter } from '../../src/aws/clients.ts';
+import { runCli } from '../../src/cli/testing.ts';
 import { callerAccount } from '../../src/aws/accounts.ts';
 import { wrapAwsError } from '../../src/aws/errors.ts';
 import { planCollection, runCollection } from '../../src/collect/runner.ts';
@@ -128,6 +129,28 @@ test('a member role whose session expires mid-run: the failed scopes name the ro
         `^collecting ${DEV}/eu-west-1: AWS refused the credentials \\(role arn:aws:iam::${DEV}:role/OrganizationAccountAccessRole\\): the session token has expired`,
       ),
     );
+  } finally {
+    await target.dispose();
+  }
+});
+
+test('`amiwarden collect` with a wrong secret prints one line that names the key and not the secret', async () => {
+  const target = await (STORE_TARGETS[0] as (typeof STORE_TARGETS)[number]).fresh();
+  await target.store.close();
+  try {
+    const secret = 'definitely-not-the-root-secret';
+    const r = await runCli(['collect', '--endpoint', sim.url, '--db', target.target, '--organizations'], {
+      AWS_ACCESS_KEY_ID: SIM_ROOT_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: secret,
+      AWS_REGION: 'us-east-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    assert.notEqual(r.code, 0);
+    assert.equal(
+      r.stderr,
+      `amiwarden: error: AMW_AWS_CREDENTIALS: checking the credentials (sts:GetCallerIdentity): AWS refused the credentials (access key ${SIM_ROOT_CREDENTIALS.accessKeyId}, from the environment): the secret access key does not match the access key id [SignatureDoesNotMatch]\n`,
+    );
+    assert.ok(!r.stderr.includes(secret) && !r.stdout.includes(secret));
   } finally {
     await target.dispose();
   }
