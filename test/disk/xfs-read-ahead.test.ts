@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BlockDevice } from '../../src/scan/disk/block-device.ts';
 import { BufferBlockDevice } from '../../src/scan/disk/block-device.ts';
 import { CachedDevice } from '../../src/scan/disk/block-cache.ts';
 import { TreeVfs } from '../../src/scan/fs/tree-vfs.ts';
@@ -13,39 +12,7 @@ import { walkTree } from '../../src/scan/vfs/walk.ts';
 import { makeXfs } from '../helpers/disk-images.ts';
 import { layOutDiskTree } from '../helpers/fixture-disk-tree.ts';
 import { diskSkip } from '../helpers/variant-check.ts';
-
-/**
- * Counts reads and rounds: a read started after another finished is one round later (the longest
- * chain of reads that waited for each other). Every read takes one event-loop turn, so reads issued
- * together finish together and the count does not depend on timing.
- */
-class RoundDevice implements BlockDevice {
-  readonly label: string;
-  readonly size: number;
-  reads = 0;
-  rounds = 0;
-  private finished = 0;
-  constructor(private readonly inner: BlockDevice) {
-    this.label = inner.label;
-    this.size = inner.size;
-  }
-  async read(offset: number, length: number): Promise<Buffer> {
-    this.reads++;
-    const round = this.finished + 1;
-    this.rounds = Math.max(this.rounds, round);
-    try {
-      await new Promise((r) => setImmediate(r));
-      return await this.inner.read(offset, length);
-    } finally {
-      this.finished = Math.max(this.finished, round);
-    }
-  }
-  reset(): void {
-    this.reads = 0;
-    this.rounds = 0;
-    this.finished = 0;
-  }
-}
+import { RoundDevice } from '../helpers/round-device.ts';
 
 const DIRS = 300;
 const UUID = '0a1b2c3d-0000-4000-8000-00000000a11a';

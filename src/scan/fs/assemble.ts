@@ -9,7 +9,7 @@ import type { Mount } from './tree-vfs.ts';
 import { TreeVfs } from './tree-vfs.ts';
 import type { FstabEntry } from './fstab.ts';
 import type { PrefetchOptions } from '../vfs/prefetch.ts';
-import { prefetchGlobs } from '../vfs/prefetch.ts';
+import { PREFETCH_DEFAULTS, prefetchGlobs } from '../vfs/prefetch.ts';
 import { settleInOrder } from '../disk/all-in-order.ts';
 import { parseFstab } from './fstab.ts';
 
@@ -76,7 +76,16 @@ export interface AssembleOptions {
    * Globs the scan reads first (the OS file, the package database): read ahead on the root
    * filesystem as soon as it is known, alongside the fstab, when read-ahead is on.
    */
-  readonly early?: { readonly globs: readonly string[]; readonly options: PrefetchOptions };
+  readonly early?: {
+    readonly globs: readonly string[];
+    readonly options: PrefetchOptions;
+    /**
+     * Also read the root filesystem's in-use inode tables ahead right away: the whole-tree checks
+     * (world-writable, SUID, unowned) run on nearly every scan, and their read-ahead later then
+     * finds these blocks cached instead of starting its own chain after OS detection.
+     */
+    readonly inodeTables?: boolean;
+  };
 }
 
 /**
@@ -130,6 +139,10 @@ export async function assembleImage(
   if (options.early && options.prefetch?.enabled !== false) {
     // A hint only: prefetchGlobs never throws, and the real reads report their own errors.
     void prefetchGlobs(rootVfs, options.early.globs, options.early.options);
+    const o = { ...PREFETCH_DEFAULTS, ...options.prefetch };
+    if (options.early.inodeTables && (root.fs.kind !== 'xfs' || o.xfsInodeChunks)) {
+      void root.fs.prefetchInodeTables?.(o.maxInodeTableBytes).catch(() => 0);
+    }
   }
   let fstab = '';
   try {

@@ -146,7 +146,7 @@ export async function openAmiSource(spec: string, opts: AmiSourceOptions): Promi
     devices.map((d, i) => ({ device: d, name: volumes[i]!.device })),
     {
       ...(opts.prefetch ? { prefetch: opts.prefetch } : {}),
-      ...(parallel ? { early: { globs: EARLY_GLOBS, options: EARLY_READS } } : {}),
+      ...(parallel ? { early: { globs: EARLY_GLOBS, options: EARLY_READS, inodeTables: true } } : {}),
     },
   );
   // Again over the whole tree once fstab placed the other volumes (a /var of its own holds the

@@ -261,7 +261,9 @@ export async function openEbsSource(spec: string, opts: EbsSourceOptions): Promi
   if (!/^snap-[0-9a-f]+$/.test(id)) throw new AmwError('AMW_SCAN_SOURCE', `not a snapshot id: ${spec}`);
   const device = await EbsSnapshotDevice.open(id, opts);
   const early =
-    opts.prefetch?.parallelDiscovery === false ? undefined : { globs: EARLY_GLOBS, options: EARLY_READS };
+    opts.prefetch?.parallelDiscovery === false
+      ? undefined
+      : { globs: EARLY_GLOBS, options: EARLY_READS, inodeTables: true };
   const image = await assembleImage(device, {
     ...(opts.prefetch ? { prefetch: opts.prefetch } : {}),
     ...(early ? { early } : {}),
