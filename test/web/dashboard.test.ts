@@ -220,11 +220,23 @@ describe('dashboard in chromium on the demo estate', { skip }, () => {
       (await page.textContent('#image-unscannable'))!,
       /unscannable: AWS Marketplace product prod-dash/,
     );
+    // Both scan tables show the same summary columns; an unscannable scan's counts are dashes, not zeros.
+    const summary = ['when', 'OS', 'completeness', 'pass', 'fail', 'manual', 'errors'];
+    assert.deepEqual(await page.locator('#image-scans th').allTextContents(), ['scan', ...summary]);
+    const imageRow = page.locator(`#image-scans tbody tr:has(a[href="#/scans/${unscannableScan}"])`);
+    assert.deepEqual((await imageRow.locator('td').allTextContents()).slice(4), ['—', '—', '—', '—']);
     await page.goto(`${base}/#/scans`);
     const link = `#scans-list a[href="#/scans/${unscannableScan}"]`;
     await page.waitForSelector(link);
+    assert.deepEqual(await page.locator('#scans-list th').allTextContents(), [
+      'scan',
+      'image',
+      ...summary,
+      'packages',
+    ]);
     const row = page.locator(`#scans-list tbody tr:has(a[href="#/scans/${unscannableScan}"])`);
     assert.match((await row.textContent())!, /unscannable: AWS Marketplace product prod-dash/);
+    assert.deepEqual((await row.locator('td').allTextContents()).slice(5), ['—', '—', '—', '—', '—']);
     await page.click(link);
     await page.waitForSelector('#scan-unscannable');
     assert.equal(await page.locator('#scan-sections').count(), 0, 'no empty verdict tables');

@@ -1,8 +1,8 @@
 import { api } from '../api.ts';
-import { badge, clear, fmtDate, h, table } from '../dom.ts';
+import { badge, clear, h, table } from '../dom.ts';
 import type { Session } from '../main.ts';
 import { blastRadius } from './blast-radius.ts';
-import { completenessBadge, count } from './scans.ts';
+import { SUMMARY_COLUMNS, summaryCells } from './scans.ts';
 import type { ScanRow } from './scans.ts';
 import { violationRows } from './violations.ts';
 import type { ViolationRow } from './violations.ts';
@@ -170,17 +170,8 @@ export async function renderImage(app: HTMLElement, id: string, session: Session
           )
         : null,
       table(
-        ['scan', 'when', 'OS', 'completeness', 'pass', 'fail', 'manual', 'errors'],
-        d.scans.map((s) => [
-          h('a', { href: `#/scans/${s.scan_id}` }, s.scan_id),
-          fmtDate(s.started_at),
-          s.os_name,
-          completenessBadge(s),
-          count(s, s.passed),
-          count(s, s.failed),
-          count(s, s.manual),
-          count(s, s.errors),
-        ]),
+        ['scan', ...SUMMARY_COLUMNS],
+        d.scans.map((s) => [h('a', { href: `#/scans/${s.scan_id}` }, s.scan_id), ...summaryCells(s)]),
         { id: 'image-scans' },
       ),
     ),

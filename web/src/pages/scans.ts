@@ -33,6 +33,23 @@ export function completenessBadge(s: Pick<ScanRow, 'completeness' | 'unscannable
 export const count = (s: Pick<ScanRow, 'completeness'>, n: number): string | number =>
   s.completeness === 'unscannable' ? '—' : n;
 
+/** The columns every scan table shows after the scan's link; `summaryCells` fills them. */
+export const SUMMARY_COLUMNS = ['when', 'OS', 'completeness', 'pass', 'fail', 'manual', 'errors'];
+
+export function summaryCells(
+  s: Omit<ScanRow, 'image_id' | 'package_count'>,
+): (string | number | HTMLElement)[] {
+  return [
+    fmtDate(s.started_at),
+    s.os_name,
+    completenessBadge(s),
+    count(s, s.passed),
+    count(s, s.failed),
+    count(s, s.manual),
+    count(s, s.errors),
+  ];
+}
+
 export async function renderScans(app: HTMLElement): Promise<void> {
   const list = await api<ScanRow[]>('/api/scans');
   clear(
@@ -42,17 +59,11 @@ export async function renderScans(app: HTMLElement): Promise<void> {
       ? null
       : h('p', { class: 'muted' }, 'No stored scans yet: amiwarden scan dir:ROOT --image ami-… stores one.'),
     table(
-      ['scan', 'image', 'when', 'OS', 'completeness', 'pass', 'fail', 'manual', 'errors', 'packages'],
+      ['scan', 'image', ...SUMMARY_COLUMNS, 'packages'],
       list.map((s) => [
         h('a', { href: `#/scans/${s.scan_id}` }, s.scan_id),
         h('a', { href: `#/images/${s.image_id}` }, s.image_id),
-        fmtDate(s.started_at),
-        s.os_name,
-        completenessBadge(s),
-        count(s, s.passed),
-        count(s, s.failed),
-        count(s, s.manual),
-        count(s, s.errors),
+        ...summaryCells(s),
         count(s, s.package_count),
       ]),
       { id: 'scans-list' },
