@@ -43,3 +43,36 @@ test('run, workflow tick and waive refuse a bad --now in the same words, before 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a number flag given something else is a usage error naming the flag, not an internal one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'amw-num-'));
+  const db = join(dir, 'amiwarden.db');
+  try {
+    for (const raw of ['abc', '', '1e999']) {
+      const { code, stderr } = await runCli([
+        'usage',
+        'ami-0123456789abcdef0',
+        '--db',
+        db,
+        '--stale-days',
+        raw,
+      ]);
+      assert.equal(code, 2, raw);
+      assert.equal(stderr, `amiwarden: error: AMW_USAGE: --stale-days expects a number, got "${raw}"\n`, raw);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('runCli reports the command outcome even after an earlier test in the file set process.exitCode', async () => {
+  const runner = process.exitCode;
+  process.exitCode = 1;
+  try {
+    const { code } = await runCli(['version']);
+    assert.equal(code, 0);
+    assert.equal(process.exitCode, 1, "the runner's value is put back");
+  } finally {
+    process.exitCode = runner;
+  }
+});

@@ -47,7 +47,8 @@ export function addFlags(cmd: Command, ...specs: FlagSpec[]): Command {
 function parseNumberFlag(name: string) {
   return (raw: string): number => {
     const n = Number(raw);
-    if (!Number.isFinite(n)) throw new Error(`--${name} expects a number, got "${raw}"`);
+    if (raw.trim() === '' || !Number.isFinite(n))
+      throw new AmwError('AMW_USAGE', `--${name} expects a number, got "${raw}"`);
     return n;
   };
 }

@@ -23,9 +23,14 @@ export async function runCli(args: readonly string[], env: Record<string, string
   const log = console.log;
   process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
   console.log = (...a: unknown[]) => void (stdout += `${a.join(' ')}\n`);
+  // A failed test earlier in the file sets process.exitCode, and main() would read it as this
+  // command's outcome; the runner's value is put back afterwards.
+  const runnerExitCode = process.exitCode;
+  process.exitCode = undefined;
   try {
     return { code: await main(['node', 'amiwarden', ...args]), stdout, stderr };
   } finally {
+    process.exitCode = runnerExitCode;
     process.stderr.write = err;
     console.log = log;
     for (const [k, v] of Object.entries(saved)) {
