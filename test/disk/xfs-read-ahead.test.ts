@@ -68,7 +68,7 @@ test(
       const chunks = (
         await Promise.all(
           Array.from({ length: sb.agCount }, (_, ag) =>
-            readInodeChunks({ sb, read: (o, l) => on.dev.read(o, l) }, ag, 1e6),
+            readInodeChunks({ sb, read: (o, l) => on.dev.read(o, l) }, ag, { left: 1e6 }),
           ),
         )
       ).flat();

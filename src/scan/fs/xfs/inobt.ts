@@ -24,16 +24,21 @@ const MAX_LEVELS = 9;
 /** Node blocks read per AG at most: a looping or absurdly wide tree stops here. */
 const MAX_NODES_PER_AG = 4096;
 
+/** Records still to be taken, shared by the walks of all AGs (memory stays bounded whatever the AG count). */
+export interface RecordBudget {
+  left: number;
+}
+
 /**
  * The inode chunk records of one AG, read from the AGI and the inode B+tree one level at a time
- * (all blocks of a level at once). Stops after `maxRecords`. A read-ahead hint only: any block
+ * (all blocks of a level at once). Stops when `budget` runs out. A read-ahead hint only: any block
  * that does not look right ends the walk of that subtree quietly, and a failed read rejects (the
  * caller ignores it); the real inode reads check everything again.
  */
 export async function readInodeChunks(
   ctx: InobtContext,
   agno: number,
-  maxRecords: number,
+  budget: RecordBudget,
 ): Promise<InodeChunkRecord[]> {
   const sb = ctx.sb;
   const agStart = agno * sb.agBlocks * sb.blockSize;
@@ -73,7 +78,7 @@ export async function readInodeChunks(
         continue;
       }
       if (numrecs > leafMax) continue;
-      for (let i = 0; i < numrecs && out.length < maxRecords; i++) {
+      for (let i = 0; i < numrecs && budget.left > 0; i++, budget.left--) {
         const r = SHORT_BLOCK_HEADER + i * 16;
         out.push({
           agno,

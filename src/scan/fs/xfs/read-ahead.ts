@@ -22,6 +22,11 @@ interface Range {
 }
 
 const READ_CHUNK = 1024 * 1024;
+/**
+ * AGs read ahead at most (mkfs gives a 64 TiB volume 64; a filesystem grown far beyond its first
+ * AG size has more, and those past this cap are simply walked by lookups).
+ */
+const MAX_AGS = 4096;
 /** Directories with more data than this are left to the real listing (a hint must stay cheap). */
 const MAX_HINT_DIR_BYTES = 1024 * 1024;
 const S_IFMT = 0o170000;
@@ -41,9 +46,13 @@ export async function readAheadInodes(ctx: ReadAheadContext, maxBytes: number): 
   const chunkBytes = INODES_PER_CHUNK * sb.inodeSize;
   // Each in-use record costs at least one group of four inodes: more records than that cannot fit.
   const maxRecords = Math.max(1, Math.ceil(maxBytes / (4 * sb.inodeSize)));
+  const budget = { left: maxRecords };
+  // Only AGs that start inside the filesystem, and never more than a real one has: a corrupt AG
+  // count must not turn into millions of reads.
+  const ags = Math.min(sb.agCount, Math.ceil(sb.dblocks / sb.agBlocks), MAX_AGS);
   const perAg = await Promise.all(
-    Array.from({ length: sb.agCount }, (_, agno) =>
-      readInodeChunks(ctx, agno, maxRecords).catch(() => [] as InodeChunkRecord[]),
+    Array.from({ length: ags }, (_, agno) =>
+      readInodeChunks(ctx, agno, budget).catch(() => [] as InodeChunkRecord[]),
     ),
   );
   const ranges: Range[] = [];
