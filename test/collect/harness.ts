@@ -17,7 +17,13 @@ export const MGMT = '300000000001';
 export async function collectOnce(
   sim: RunningSimulator,
   store: Store,
-  opts: { regions?: string[]; clock?: () => Date; maxAttempts?: number } = {},
+  opts: {
+    regions?: string[];
+    clock?: () => Date;
+    maxAttempts?: number;
+    /** Collect only these accounts; none (the default) discovers them through Organizations. */
+    accounts?: string[];
+  } = {},
 ): Promise<CollectResult> {
   const plan = await planCollection({
     access: {
@@ -27,8 +33,8 @@ export async function collectOnce(
       ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
     },
     homeRegion: 'us-east-1',
-    accounts: [],
-    organizations: true,
+    accounts: opts.accounts ?? [],
+    organizations: !opts.accounts?.length,
     roleName: 'OrganizationAccountAccessRole',
     regions: opts.regions ?? [],
   });

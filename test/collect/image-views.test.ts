@@ -4,14 +4,12 @@ import '../../src/aws/sdk-node-warning.ts';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { CallCounter } from '../../src/aws/clients.ts';
-import { planCollection, runCollection } from '../../src/collect/runner.ts';
 import type { CollectResult } from '../../src/collect/runner.ts';
-import { SIM_ROOT_CREDENTIALS, startSimulator } from '../../src/sim/index.ts';
+import { startSimulator } from '../../src/sim/index.ts';
 import type { RunningSimulator } from '../../src/sim/index.ts';
 import type { Store } from '../../src/store/db.ts';
 import { STORE_TARGETS, announceSkips } from '../../src/store/testing.ts';
-import { DEV, MGMT, PROD } from './harness.ts';
+import { DEV, MGMT, PROD, collectOnce } from './harness.ts';
 
 announceSkips();
 
@@ -27,27 +25,12 @@ function steppingClock(start: string): () => Date {
   return () => new Date((t += 60_000));
 }
 
-async function collect(
+const collect = (
   sim: RunningSimulator,
   store: Store,
   clock: () => Date,
   accounts: string[] = [],
-): Promise<CollectResult> {
-  const plan = await planCollection({
-    access: {
-      endpoint: sim.url,
-      credentials: { ...SIM_ROOT_CREDENTIALS },
-      counter: new CallCounter(),
-      maxAttempts: 1,
-    },
-    homeRegion: 'us-east-1',
-    accounts,
-    organizations: accounts.length === 0,
-    roleName: 'OrganizationAccountAccessRole',
-    regions: [],
-  });
-  return runCollection(store, plan, { clock, concurrency: 4 });
-}
+): Promise<CollectResult> => collectOnce(sim, store, { clock, accounts, maxAttempts: 1 });
 
 type View = [image: string, account: string, region: string, allowed: number | null, via: string];
 
