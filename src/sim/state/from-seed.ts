@@ -5,7 +5,7 @@ import type { EstateSeed, SeedAccountT, SeedLaunchPermissionT, SeedRegionT } fro
 import { EstateState } from './estate.ts';
 import { imageRec } from './seed-image.ts';
 import type { Path, SeedBuildContext } from './seed-image.ts';
-import { accountRec, ltRef, ssmRec } from './seed-records.ts';
+import { accountRec, launchTemplateTags, ltRef, ssmRec } from './seed-records.ts';
 import { loadKmsKeys } from './seed-kms.ts';
 import type { LaunchPermission } from './types.ts';
 
@@ -205,7 +205,12 @@ export function buildEstate(
           platform: inst.platform ?? img.platform,
           launchTemplate: inst.launchTemplate ? ltRef(inst.launchTemplate) : undefined,
           autoScalingGroup: inst.autoScalingGroup,
-          tags: new Map(Object.entries(inst.tags ?? {})),
+          // EC2 tags an instance with the template version it was launched from; the seed's own
+          // tags win, so a seed can still describe an instance of a template deleted since.
+          tags: new Map([
+            ...launchTemplateTags(state, owner, region, inst.launchTemplate),
+            ...Object.entries(inst.tags ?? {}),
+          ]),
         });
       });
     });

@@ -1,10 +1,39 @@
 import { accountCredentials } from '../credentials.ts';
 import { SeedIssue } from '../seed/load.ts';
 import type { EstateSeed, SeedAccountT } from '../seed/schema.ts';
+import type { EstateState } from './estate.ts';
 import type { AccountRec, LaunchTemplateRefRec, SsmParameterRec } from './types.ts';
 
 export function ltRef(r: { id?: string; name?: string; version?: string }): LaunchTemplateRefRec {
   return { id: r.id, name: r.name, version: r.version };
+}
+
+/**
+ * The `aws:ec2launchtemplate:*` tags EC2 puts on an instance launched from a template: its id and
+ * the version number `$Default`, `$Latest` or a number resolved to at launch. None when the
+ * template is not in the seed (the instance's own tags then say what they say).
+ */
+export function launchTemplateTags(
+  state: EstateState,
+  owner: string,
+  region: string,
+  ref: { id?: string; name?: string; version?: string } | undefined,
+): [string, string][] {
+  if (!ref) return [];
+  const lt = ref.id ? state.launchTemplates.get(ref.id) : state.templateByName(owner, region, ref.name ?? '');
+  if (!lt || lt.ownerId !== owner || lt.region !== region || lt.versions.length === 0) return [];
+  const latest = Math.max(...lt.versions.map((v) => v.number));
+  const version =
+    ref.version === undefined || ref.version === '$Default'
+      ? lt.defaultVersion
+      : ref.version === '$Latest'
+        ? latest
+        : Number(ref.version);
+  if (!Number.isInteger(version)) return [];
+  return [
+    ['aws:ec2launchtemplate:id', lt.id],
+    ['aws:ec2launchtemplate:version', String(version)],
+  ];
 }
 
 export function ssmRec(
