@@ -25,6 +25,22 @@ test('demo collects the built-in estate into a fresh SQLite file and prints the 
     ])
       assert.ok(out.includes(heading), `missing "${heading}" in:\n${out}`);
     assert.match(out, /: ok, 8\/8 scopes/);
+    // The suggested commands run as printed against the demo store.
+    const suggested = out
+      .split('\n')
+      .filter((l) => /^ {2}amiwarden (usage|allowed-images) /.test(l))
+      .map((l) => l.trim().split(/\s+/).slice(1));
+    assert.equal(suggested.length, 2, out);
+    for (const args of suggested) {
+      const r = await runCli(args);
+      // allowed-images simulate exits 4 when enabling the collected criteria would block images in use
+      assert.ok(
+        r.code === 0 || (args[0] === 'allowed-images' && r.code === 4),
+        `${args.join(' ')}: ${r.code} ${r.stderr}`,
+      );
+      assert.ok(r.stdout.length > 0, args.join(' '));
+    }
+    assert.match(suggested[0]!.join(' '), /^usage --db \S+ ami-[0-9a-f]+ --what-breaks$/);
     const store = await openStore(db, { readOnly: true, migrate: false });
     try {
       const runs = await store.db.selectFrom('collection_runs').selectAll().execute();

@@ -69,6 +69,9 @@ export function formatSummary(s: InventorySummary, db: string): string {
   out.push(
     `  amiwarden query${dbFlag} "select * from image_usage where in_use = 1 and cross_account = 1" -f json`,
   );
+  const oldInUse = s.inUseOlderThan180d[0];
+  if (oldInUse) out.push(`  amiwarden usage${dbFlag} ${oldInUse} --what-breaks`);
+  out.push(`  amiwarden allowed-images simulate${dbFlag}`);
   out.push('  docs/schema.md describes every table and column.');
   return out.join('\n');
 }
