@@ -23,6 +23,17 @@ function pgSkipReason(): string | undefined {
   return undefined;
 }
 
+/** Runs one statement on the test server's maintenance connection (database create and drop). */
+async function onServer(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
 export const STORE_TARGETS: readonly StoreTarget[] = [
   {
     name: 'sqlite',
@@ -47,10 +58,7 @@ export const STORE_TARGETS: readonly StoreTarget[] = [
     async fresh() {
       const base = process.env.AMW_TEST_PG_URL as string;
       const dbName = `amw_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: base });
-      await admin.connect();
-      await admin.query(`create database ${dbName}`);
-      await admin.end();
+      await onServer(base, `create database ${dbName}`);
       const url = new URL(base);
       url.pathname = `/${dbName}`;
       const target = url.toString();
@@ -60,10 +68,7 @@ export const STORE_TARGETS: readonly StoreTarget[] = [
         target,
         async dispose() {
           await store.close();
-          const a = new pg.Client({ connectionString: base });
-          await a.connect();
-          await a.query(`drop database if exists ${dbName} with (force)`);
-          await a.end();
+          await onServer(base, `drop database if exists ${dbName} with (force)`);
         },
       };
     },
