@@ -129,6 +129,49 @@ test('the evaluator, on collected facts and criteria, agrees with the simulator 
   assert.equal(compared, 2 * 7, 'two scopes with criteria, seven images');
 });
 
+test('the evaluator agrees with the ImageAllowed each account-region was told (image_views)', async () => {
+  const views = estate.query<{
+    image_id: string;
+    account_id: string;
+    region: string;
+    image_allowed: number;
+    allowed_images_criteria: string;
+  }>(
+    `select v.image_id, v.account_id, v.region, v.image_allowed, s.allowed_images_criteria
+     from image_views v join account_settings s on s.account_id = v.account_id and s.region = v.region
+     where v.image_allowed is not null order by v.account_id, v.image_id`,
+  );
+  const facts = new Map(
+    estate.query<Record<string, string | null>>('select * from images').map((i) => [
+      i.image_id!,
+      {
+        imageId: i.image_id!,
+        ownerId: i.owner_id ?? null,
+        ownerAlias: i.owner_alias ?? null,
+        name: i.name ?? null,
+        productCodes: (JSON.parse(i.product_codes!) as { ProductCodeId: string }[]).map(
+          (p) => p.ProductCodeId,
+        ),
+        creationDate: i.creation_date ?? null,
+        deprecationTime: i.deprecation_time ?? null,
+      },
+    ]),
+  );
+  for (const v of views) {
+    const criteria = parseStoredCriteria(v.allowed_images_criteria)!;
+    const ours = imageAllowed(facts.get(v.image_id)!, criteria, {
+      accountId: v.account_id,
+      now: new Date(NOW),
+    });
+    assert.equal(ours.allowed ? 1 : 0, v.image_allowed, `${v.image_id} seen by ${v.account_id} ${v.region}`);
+  }
+  // dev (audit mode) was told about 6 images, prod (enabled) about the 2 it may launch
+  assert.deepEqual(
+    [DEV, PROD].map((a) => views.filter((v) => v.account_id === a).length),
+    [6, 2],
+  );
+});
+
 test('table and CSV carry the same breaks; the table explains each image once', async () => {
   const t = await simulate();
   assert.equal(t.code, 4);
