@@ -325,7 +325,10 @@ for (const target of STORE_TARGETS.filter((t) => t.name === 'postgres'))
           const pg = await runCli(['allowed-images', ...args, '--db', fresh.target, '-f', 'json']);
           const lite = await runCli(['allowed-images', ...args, '--db', estate.db, '-f', 'json']);
           assert.equal(pg.code, lite.code, pg.stderr);
-          assert.deepEqual(JSON.parse(pg.stdout), JSON.parse(lite.stdout));
+          // Each store has its own collection run: AWS's verdicts carry that run's time.
+          const runless = (text: string): unknown =>
+            JSON.parse(text, (k, v: unknown) => (k === 'reportedAt' ? typeof v : v));
+          assert.deepEqual(runless(pg.stdout), runless(lite.stdout));
         }
       } finally {
         await fresh.dispose();
