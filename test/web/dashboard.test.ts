@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,20 @@ import { workflowStore } from '../../src/workflow/store/open.ts';
 import { upsertFinding } from '../../src/workflow/store/violations.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** web/dist is missing or older than a dashboard source, so the test would see an old build. */
+function dashboardBuildStale(): boolean {
+  const built = join(root, 'web/dist/index.html');
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((e) => {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) return e.name !== 'dist' && e.name !== 'node_modules' && newer(path);
+      return statSync(path).mtimeMs > builtAt;
+    });
+  return newer(join(root, 'web'));
+}
 const CHROMIUM = '/usr/bin/chromium';
 const artifacts = join(root, 'test-artifacts', 'dashboard');
 const skip = existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM} (apt-get install chromium)`;
@@ -39,7 +53,7 @@ describe('dashboard in chromium on the demo estate', { skip }, () => {
   let unscannableScan: string;
 
   before(async () => {
-    if (!existsSync(join(root, 'web/dist/index.html')))
+    if (dashboardBuildStale())
       execFileSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
     dir = mkdtempSync(join(tmpdir(), 'amw-dash-'));
     const db = join(dir, 'amiwarden.db');
