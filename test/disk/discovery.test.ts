@@ -31,8 +31,10 @@ test(
   async () => {
     const work = await mkdtemp(join(tmpdir(), 'amw-discovery-'));
     try {
-      for (const variant of ['var-partition', 'lvm', 'mbr-logical'] as const) {
+      const built: Buffer[] = [];
+      for (const variant of ['var-partition', 'lvm'] as const) {
         const image = await readFile((await buildVariant(variant, join(work, variant))).disk);
+        built.push(image);
         const serial = await assemble(image, false);
         const parallel = await assemble(image, true);
         assert.deepEqual(parallel.mounts, serial.mounts, variant);
