@@ -29,6 +29,8 @@ const READ_CHUNK = 1024 * 1024;
 const MAX_AGS = 4096;
 /** Directories with more data than this are left to the real listing (a hint must stay cheap). */
 const MAX_HINT_DIR_BYTES = 1024 * 1024;
+/** Directories whose map B+tree is read for the hint, at most (each costs a few block reads). */
+const MAX_HINT_BTREE_DIRS = 256;
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 
@@ -73,11 +75,12 @@ export async function readAheadInodes(ctx: ReadAheadContext, maxBytes: number): 
     }
   }
   let dirBytes = 0;
+  const btree = { left: MAX_HINT_BTREE_DIRS };
   const dirReads: Promise<unknown>[] = [];
   const readDirs = async (buf: Buffer, r: Range): Promise<void> => {
     for (let off = 0; off + sb.inodeSize <= buf.length; off += sb.inodeSize) {
       const raw = buf.subarray(off, off + sb.inodeSize);
-      for (const d of await directoryRuns(ctx, raw, r.firstIno + off / sb.inodeSize)) {
+      for (const d of await directoryRuns(ctx, raw, r.firstIno + off / sb.inodeSize, btree)) {
         if (total + dirBytes + d.length > maxBytes) return;
         dirBytes += d.length;
         dirReads.push(ctx.read(d.at, d.length).catch(() => undefined));
@@ -130,11 +133,12 @@ function addRange(ranges: Range[], r: Range, inodeSize: number): void {
   ranges.push({ ...r });
 }
 
-/** The directory data ranges an in-use extent-list directory inode names (none for anything else). */
+/** The data ranges an in-use directory inode maps (extent list or one-level map B+tree); none for the rest. */
 async function directoryRuns(
   ctx: ReadAheadContext,
   raw: Buffer,
   ino: number,
+  btree: { left: number },
 ): Promise<{ at: number; length: number }[]> {
   if (raw.readUInt16BE(0) !== 0x494e || (raw.readUInt16BE(2) & S_IFMT) !== S_IFDIR) return [];
   if (raw[5] !== FORMAT_EXTENTS && raw[5] !== FORMAT_BTREE) return [];
@@ -142,7 +146,10 @@ async function directoryRuns(
     const inode = parseXfsInode(raw, ino, ctx.sb, ctx.label);
     // A map B+tree of one level below its root costs a bounded handful of reads; deeper ones
     // (directories of millions of entries) are left to the real listing.
-    if (inode.format === FORMAT_BTREE && (inode.fork.length < 2 || inode.fork.readUInt16BE(0) > 1)) return [];
+    if (inode.format === FORMAT_BTREE) {
+      if (btree.left <= 0 || inode.fork.length < 2 || inode.fork.readUInt16BE(0) > 1) return [];
+      btree.left--;
+    }
     // An extent-list inode holds its map itself; a B+tree-mapped one (a big directory) has its
     // map blocks read here, through the same device, so the real listing finds them cached.
     const runs = await xfsRuns(ctx.bmap, inode, ctx.dirLeafOffset / ctx.sb.blockSize);
