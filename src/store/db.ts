@@ -19,7 +19,11 @@ export interface Store {
 export interface OpenOptions {
   /** Open for reading only: SQLite readonly, PostgreSQL sessions default to READ ONLY. */
   readOnly?: boolean;
-  /** Apply pending migrations (default true unless readOnly). */
+  /**
+   * Apply pending migrations (default true unless readOnly). A read-only open that leaves this
+   * unset instead refuses a store an older amiwarden wrote, with what to run, rather than
+   * failing later on a missing table or column.
+   */
   migrate?: boolean;
 }
 
@@ -69,15 +73,38 @@ export async function openStore(target: string, opts: OpenOptions = {}): Promise
     db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: handle }) });
   }
   const store: Store = { db, dialect, target: shown, close: () => db.destroy() };
-  if (opts.migrate ?? !readOnly) {
-    try {
-      await migrateToLatest(db);
-    } catch (err) {
-      await store.close();
-      throw err;
-    }
+  try {
+    if (opts.migrate ?? !readOnly) await migrateToLatest(db);
+    else if (opts.migrate === undefined) await refuseOutdated(store);
+  } catch (err) {
+    await store.close();
+    throw err;
   }
   return store;
+}
+
+/** Refuses a store whose schema lacks migrations this version has (read-only opens only). */
+async function refuseOutdated(store: Store): Promise<void> {
+  let applied: Set<string>;
+  try {
+    const rows = await store.db
+      .selectFrom('amw_migrations' as never)
+      .select('name' as never)
+      .execute();
+    applied = new Set(rows.map((r) => (r as { name: string }).name));
+  } catch {
+    throw new AmwError(
+      'AMW_STORE_OPEN',
+      `${store.target} is not an amiwarden store (no schema ledger); run amiwarden collect or demo with --db ${store.target} first`,
+    );
+  }
+  const pending = Object.keys(MIGRATIONS).filter((name) => !applied.has(name));
+  if (pending.length > 0)
+    throw new AmwError(
+      'AMW_STORE_OPEN',
+      `${store.target} was written by an older amiwarden: ${pending.length} schema migration(s) pending ` +
+        `(${pending.join(', ')}); run a command that writes to it (amiwarden collect) to bring it up to date`,
+    );
 }
 
 export async function migrateToLatest(db: Kysely<Schema>): Promise<void> {
