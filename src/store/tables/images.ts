@@ -46,7 +46,10 @@ export interface ImagesTable extends HistoryColumns {
   owner_collected: SqlBool;
   /** known | unknown: whether launch permissions and last launched were readable. */
   owner_facts: string;
-  /** The account whose collection last wrote this row. */
+  /**
+   * The owner when its account is collected; otherwise the collected account that first saw the
+   * image (later viewers refresh the describable facts but keep this).
+   */
   seen_by_account: string;
   /** The DescribeImages object as JSON (Custodian-shaped resource), or null if not describable. */
   raw: string | null;
