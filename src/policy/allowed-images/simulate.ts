@@ -3,6 +3,7 @@ import type { Database } from '../../store/schema.ts';
 import { describeVerdict, imageAllowed } from './evaluate.ts';
 import type { CriterionFailure, ImageFacts } from './evaluate.ts';
 import type { ImageCriteria } from './criteria.ts';
+import type { ImageUsageView } from '../../store/tables/image-usage.ts';
 import { parseStoredCriteria } from './load-criteria.ts';
 import { loadReportedVerdicts, scopeKey } from './reported.ts';
 import type { AwsReport } from './reported.ts';
@@ -86,14 +87,7 @@ export interface Simulation {
   readonly summary: SimulationSummary;
 }
 
-interface UseRow {
-  image_id: string | null;
-  kind: string;
-  ref_id: string;
-  account_id: string;
-  region: string;
-  state: string;
-}
+type UseRow = Pick<ImageUsageView, 'image_id' | 'kind' | 'ref_id' | 'account_id' | 'region' | 'state'>;
 
 /** Images whose facts are not in the store are judged on what is known: their id only. */
 function unknownImage(imageId: string): ImageFacts {

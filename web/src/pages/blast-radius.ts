@@ -1,16 +1,10 @@
+import type { UsageReference } from '../../../src/store/queries/image-usage.ts';
 /**
  * The image's blast radius as an SVG tree: the image on the left, one column per kind of
  * reference (instances, launch-template versions, launch configurations, ASGs, SSM parameters,
  * other accounts), each node coloured by whether it counts as use.
  */
-interface Ref {
-  kind: string;
-  ref_id: string;
-  account_id: string;
-  region: string;
-  state: string;
-  in_use: boolean;
-}
+type Ref = Pick<UsageReference, 'kind' | 'ref_id' | 'account_id' | 'region' | 'state' | 'in_use'>;
 
 const NS = 'http://www.w3.org/2000/svg';
 const svg = (tag: string, attrs: Record<string, string | number>, text?: string): SVGElement => {

@@ -6,6 +6,7 @@ import { SUMMARY_COLUMNS, summaryCells } from './scans.ts';
 import type { ScanRow } from './scans.ts';
 import { violationRows } from './violations.ts';
 import type { ViolationRow } from './violations.ts';
+import type { UsageReference } from '../../../src/store/queries/image-usage.ts';
 
 interface Detail {
   image: Record<string, unknown> & {
@@ -23,15 +24,10 @@ interface Detail {
     kms_key_id: string | null;
   }[];
   snapshots_shared_with: { snapshot_id: string; image_id: string }[];
-  usage: {
-    kind: string;
-    ref_id: string;
-    account_id: string;
-    region: string;
-    state: string;
-    in_use: boolean;
-    age_days: number | null;
-  }[];
+  usage: Pick<
+    UsageReference,
+    'kind' | 'ref_id' | 'account_id' | 'region' | 'state' | 'in_use' | 'age_days'
+  >[];
   copies: { image_id: string; region: string; state: string; deleted_at: string | null }[];
   scans: Omit<ScanRow, 'image_id' | 'package_count'>[];
   violations: ViolationRow[];
