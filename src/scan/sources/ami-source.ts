@@ -56,23 +56,54 @@ const unscannable = (imageId: string, reason: string, cause?: unknown): AmwError
 
 const awsName = (err: unknown): string => (err as { name?: string }).name ?? '';
 
-async function describeSnapshot(ec2: EC2Client, imageId: string, id: string): Promise<Snapshot> {
+const notVisible = (imageId: string, id: string, cause?: unknown): AmwError =>
+  unscannable(imageId, `snapshot ${id} is not visible to this account (not shared with us)`, cause);
+
+async function describeOne(ec2: EC2Client, imageId: string, id: string): Promise<Snapshot> {
   try {
-    const out = await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [id] }));
-    const snap = out.Snapshots?.[0];
+    const snap = (await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [id] }))).Snapshots?.[0];
     if (snap) return snap;
   } catch (err) {
     if (!/^InvalidSnapshot\./.test(awsName(err))) throw err;
-    throw unscannable(imageId, `snapshot ${id} is not visible to this account (not shared with us)`, err);
+    throw notVisible(imageId, id, err);
   }
-  throw unscannable(imageId, `snapshot ${id} is not visible to this account (not shared with us)`);
+  throw notVisible(imageId, id);
 }
 
-async function isPublic(ec2: EC2Client, id: string): Promise<boolean> {
+/**
+ * All of the image's snapshots in one DescribeSnapshots. EC2 fails the whole call with
+ * InvalidSnapshot.NotFound when one id is unknown or not visible to us (and AWS may leave the
+ * message empty), so only then is each asked alone, for the reason to name the right snapshot.
+ */
+async function describeSnapshots(
+  ec2: EC2Client,
+  imageId: string,
+  ids: readonly string[],
+): Promise<Map<string, Snapshot>> {
+  const unique = [...new Set(ids)];
+  let listed: Snapshot[];
+  try {
+    listed = (await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: unique }))).Snapshots ?? [];
+  } catch (err) {
+    if (!/^InvalidSnapshot\./.test(awsName(err))) throw err;
+    if (unique.length === 1) throw notVisible(imageId, unique[0]!, err);
+    const found = new Map<string, Snapshot>();
+    for (const id of unique) found.set(id, await describeOne(ec2, imageId, id));
+    return found;
+  }
+  const found = new Map(listed.map((s) => [s.SnapshotId ?? '', s] as const));
+  const missing = unique.find((id) => !found.has(id));
+  if (missing) throw notVisible(imageId, missing);
+  return found;
+}
+
+/** Which of these snapshots (none of them ours) are public: one call for them all. */
+async function publicOnes(ec2: EC2Client, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
   const out = await ec2.send(
-    new DescribeSnapshotsCommand({ SnapshotIds: [id], RestorableByUserIds: ['all'] }),
+    new DescribeSnapshotsCommand({ SnapshotIds: [...new Set(ids)], RestorableByUserIds: ['all'] }),
   );
-  return (out.Snapshots ?? []).length > 0;
+  return new Set((out.Snapshots ?? []).map((s) => s.SnapshotId ?? ''));
 }
 
 /**
@@ -106,18 +137,27 @@ export async function checkAmiReadable(
     if (id && m.DeviceName) volumes.push({ device: m.DeviceName, snapshotId: id });
   }
   if (volumes.length === 0) throw unscannable(imageId, 'no EBS snapshot in its block-device mappings');
+  const snaps = await describeSnapshots(
+    opts.ec2,
+    imageId,
+    volumes.map((v) => v.snapshotId),
+  );
+  const snapOf = (v: AmiVolume): Snapshot => snaps.get(v.snapshotId)!;
+  for (const v of volumes)
+    if (snapOf(v).State !== 'completed')
+      throw unscannable(imageId, `snapshot ${v.snapshotId} is ${snapOf(v).State ?? 'not completed'}`);
+  // The EBS direct API refuses access that comes only from a public snapshot; a non-owner
+  // cannot tell a public snapshot that was also shared by id, so public ones are refused.
+  const foreign = volumes.filter((v) => snapOf(v).OwnerId !== opts.accountId).map((v) => v.snapshotId);
+  const open = await publicOnes(opts.ec2, foreign);
+  const firstPublic = volumes.find((v) => open.has(v.snapshotId));
+  if (firstPublic)
+    throw unscannable(
+      imageId,
+      `snapshot ${firstPublic.snapshotId} is public, not shared with account ${opts.accountId}`,
+    );
   for (const v of volumes) {
-    const snap = await describeSnapshot(opts.ec2, imageId, v.snapshotId);
-    const mine = snap.OwnerId === opts.accountId;
-    if (snap.State !== 'completed')
-      throw unscannable(imageId, `snapshot ${v.snapshotId} is ${snap.State ?? 'not completed'}`);
-    // The EBS direct API refuses access that comes only from a public snapshot; a non-owner
-    // cannot tell a public snapshot that was also shared by id, so public ones are refused.
-    if (!mine && (await isPublic(opts.ec2, v.snapshotId)))
-      throw unscannable(
-        imageId,
-        `snapshot ${v.snapshotId} is public, not shared with account ${opts.accountId}`,
-      );
+    const snap = snapOf(v);
     if (snap.Encrypted) {
       const problem = await snapshotKeyProblem(v.snapshotId, snap.KmsKeyId, opts);
       if (problem) throw unscannable(imageId, problem.reason, problem.cause);
