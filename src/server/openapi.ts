@@ -5,6 +5,11 @@ declare module 'fastify' {
     summary?: string;
     description?: string;
     tags?: string[];
+    /**
+     * The 200 answer's shape for /openapi.json only, for routes whose answer is open-ended (a
+     * `response` schema would make Fastify drop every property it does not name).
+     */
+    documentedResponse?: unknown;
   }
 }
 
@@ -42,7 +47,8 @@ export function collectOpenApi(app: FastifyInstance, info: { title: string; vers
       const s = op.schema;
       const parameters = [...paramsOf(s.params, 'path'), ...paramsOf(s.querystring, 'query')];
       const responses: Record<string, unknown> = {};
-      for (const [code, body] of Object.entries((s.response as Record<string, unknown>) ?? { 200: {} }))
+      const documented = s.documentedResponse ? { 200: s.documentedResponse } : { 200: {} };
+      for (const [code, body] of Object.entries((s.response as Record<string, unknown>) ?? documented))
         responses[code] = { description: code, content: { 'application/json': { schema: body } } };
       if (op.role) {
         responses['401'] = { description: 'missing or unknown token' };

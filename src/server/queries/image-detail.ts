@@ -1,13 +1,43 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
 import { usageReferences } from '../../store/queries/image-usage.ts';
+import { imageUsageReports } from '../../store/queries/usage-explain.ts';
+import type { ImageUsageReport, UsageReportSet } from '../../store/queries/usage-explain.ts';
+import type { BreakingReference } from '../../store/queries/usage-breaks.ts';
 import { ageDays, tagMap } from './images.ts';
 
+/** `amiwarden usage --stale-days`'s default: the API answers the same question the same way. */
+export const DEFAULT_STALE_DAYS = 180;
+
+/**
+ * `amiwarden usage <id> --what-breaks -f json` for one image, without its header (the detail's
+ * `image` says the same): the run it is as of, the verdict, references with stale flags, the
+ * places usage is unknown, and what stops launching if the image is retired.
+ */
+export type UsageExplanation = Omit<UsageReportSet, 'images'> &
+  Omit<ImageUsageReport, 'image' | 'what_breaks'> & { what_breaks: BreakingReference[] };
+
+async function usageExplanation(
+  db: Kysely<Database>,
+  imageId: string,
+  asOf: Date,
+  staleDays: number,
+): Promise<UsageExplanation> {
+  const { images, ...set } = await imageUsageReports(db, [imageId], { asOf, staleDays, whatBreaks: true });
+  const { image: _header, what_breaks, ...report } = images[0]!;
+  return { ...set, ...report, what_breaks: what_breaks ?? [] };
+}
+
 /** Everything the image page shows: the image, who may launch it, what it is made of, and what runs on it. */
-export async function imageDetail(db: Kysely<Database>, imageId: string, now = new Date()) {
+export async function imageDetail(
+  db: Kysely<Database>,
+  imageId: string,
+  now = new Date(),
+  staleDays = DEFAULT_STALE_DAYS,
+) {
   const im = await db.selectFrom('images').selectAll().where('image_id', '=', imageId).executeTakeFirst();
   if (!im) return undefined;
-  const [permissions, mappings, usage, copies] = await Promise.all([
+  const [permissions, mappings, usage, copies, explanation] = await Promise.all([
     db
       .selectFrom('launch_permissions')
       .select(['kind', 'value', 'first_seen', 'deleted_at'])
@@ -39,6 +69,7 @@ export async function imageDetail(db: Kysely<Database>, imageId: string, now = n
       .where('source_image_id', '=', imageId)
       .orderBy('region')
       .execute(),
+    usageExplanation(db, imageId, now, staleDays),
   ]);
   // Snapshots this image shares with other images: deleting one image's snapshots would break these.
   const snapshotIds = mappings.map((m) => m.snapshot_id).filter((s): s is string => !!s);
@@ -85,6 +116,7 @@ export async function imageDetail(db: Kysely<Database>, imageId: string, now = n
     })),
     snapshots_shared_with: sharedSnapshots,
     usage,
+    usage_explanation: explanation,
     copies,
   };
 }
