@@ -1,5 +1,6 @@
 import type { PolicyImage } from './resource.ts';
 import { snapshotIds } from './resource.ts';
+import { CollectedAllowedImages } from './allowed-images/collected.ts';
 
 /**
  * Everything the collector saw across the organisation, indexed once per run: guardrails ask
@@ -9,11 +10,18 @@ import { snapshotIds } from './resource.ts';
 export class Inventory {
   readonly images: readonly PolicyImage[];
   readonly accounts: ReadonlySet<string>;
+  /** Each collected account-region's Allowed AMIs state and criteria (none when not loaded). */
+  readonly allowedImages: CollectedAllowedImages;
   readonly #bySnapshot = new Map<string, PolicyImage[]>();
   readonly #byId = new Map<string, PolicyImage>();
 
-  constructor(images: readonly PolicyImage[], extraAccounts: readonly string[] = []) {
+  constructor(
+    images: readonly PolicyImage[],
+    extraAccounts: readonly string[] = [],
+    allowedImages: CollectedAllowedImages = new CollectedAllowedImages(),
+  ) {
     this.images = images;
+    this.allowedImages = allowedImages;
     this.accounts = new Set([...images.map((i) => i.accountId), ...extraAccounts]);
     for (const img of images) {
       this.#byId.set(img.resource.ImageId, img);

@@ -4,6 +4,7 @@ import type { ImageResource } from '../store/image-resources.ts';
 import type { Database } from '../store/schema.ts';
 import { Inventory } from './inventory.ts';
 import { latestScans } from './store-scans.ts';
+import { loadCollectedAllowedImages } from './allowed-images/collected.ts';
 import type { ScanTables } from '../scan/store/scan-tables.ts';
 import type { AmiRecord, PolicyImage } from './resource.ts';
 
@@ -62,5 +63,6 @@ export async function loadInventory(db: Kysely<Database>): Promise<Inventory> {
   return new Inventory(
     images,
     accounts.map((a) => a.account_id),
+    await loadCollectedAllowedImages(db),
   );
 }

@@ -34,6 +34,11 @@ export interface ImageResource {
   Tags: { Key: string; Value: string }[];
   BlockDeviceMappings: Record<string, unknown>[];
   DeprecationTime?: string;
+  /**
+   * AWS's Allowed AMIs verdict as reported to AccountId/Region (that account-region's image_views
+   * row); absent when it has no view or the setting was disabled there. Never another viewer's.
+   */
+  ImageAllowed?: boolean;
   [field: string]: unknown;
   /** The account that owns the image, else the collected account that saw it. */
   AccountId: string;
@@ -90,6 +95,9 @@ function group<T>(rows: T[], key: (r: T) => string | null): Map<string, T[]> {
   return m;
 }
 
+const viewKey = (imageId: string, accountId: string, region: string): string =>
+  `${imageId}\u0000${accountId}\u0000${region}`;
+
 /** Loads images as Custodian-shaped resources with usage, permissions and last launch. */
 export async function loadImageResources(
   db: Kysely<Database>,
@@ -107,12 +115,24 @@ export async function loadImageResources(
     (p) => p.image_id,
   );
   const usage = group(await db.selectFrom('image_usage').selectAll().execute(), (u) => u.image_id);
+  // One query for every viewer: each resource then takes the row of its own account-region.
+  const views = new Map<string, boolean>();
+  for (const v of await db
+    .selectFrom('image_views')
+    .select(['image_id', 'account_id', 'region', 'image_allowed'])
+    .where('deleted_at', 'is', null)
+    .where('image_allowed', 'is not', null)
+    .execute())
+    views.set(viewKey(v.image_id, v.account_id, v.region), Number(v.image_allowed) === 1);
   const bdms = group(
     await db.selectFrom('block_device_mappings').selectAll().where('deleted_at', 'is', null).execute(),
     (b) => b.image_id,
   );
   return images.map((im) => {
-    const raw = im.raw ? (JSON.parse(im.raw) as Record<string, unknown>) : {};
+    // A raw record stored before image_views may still carry another viewer's ImageAllowed.
+    const { ImageAllowed: _otherViewer, ...raw } = im.raw
+      ? (JSON.parse(im.raw) as Record<string, unknown>)
+      : ({} as Record<string, unknown>);
     const known = im.owner_facts === 'known';
     const refs = (usage.get(im.image_id) ?? []).map(toUsage);
     const fallbackBdm = (bdms.get(im.image_id) ?? []).map((b) => ({
@@ -147,6 +167,8 @@ export async function loadImageResources(
     if (im.creation_date !== null) res.CreationDate = im.creation_date;
     if (im.public !== null) res.Public = im.public === 1;
     if (im.deprecation_time !== null) res.DeprecationTime = im.deprecation_time;
+    const allowed = views.get(viewKey(im.image_id, res.AccountId, res.Region));
+    if (allowed !== undefined) res.ImageAllowed = allowed;
     return res;
   });
 }

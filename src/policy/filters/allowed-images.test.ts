@@ -4,6 +4,10 @@ import type { AmwError } from '../../errors.ts';
 import { compileText } from '../engine.ts';
 import { DEFAULT_GROUP } from '../config.ts';
 import { Inventory } from '../inventory.ts';
+import { CollectedAllowedImages } from '../allowed-images/collected.ts';
+import type { CollectedScope } from '../allowed-images/collected.ts';
+import { scopeKey } from '../allowed-images/reported.ts';
+import type { AwsReport } from '../allowed-images/reported.ts';
 import type { PolicyImage } from '../resource.ts';
 import { NOW, image } from '../testing.ts';
 
@@ -33,11 +37,14 @@ function estate(): PolicyImage[] {
   ];
 }
 
-async function run(filter: string): Promise<{ ids: string[]; notes: Map<string, unknown> }> {
+async function run(
+  filter: string,
+  collected = new CollectedAllowedImages(),
+): Promise<{ ids: string[]; notes: Map<string, unknown> }> {
   const yaml = `policies:\n  - name: t\n    resource: aws.ami\n    filters:\n${filter.replace(/^/gm, '      ')}\n`;
   const [p] = await compileText('t.yml', yaml, [DEFAULT_GROUP]);
   assert.ok(p);
-  const inv = new Inventory(estate());
+  const inv = new Inventory(estate(), [], collected);
   const notes = new Map<string, unknown>();
   const ctx = {
     now: NOW,
@@ -73,4 +80,58 @@ test('allowed-images: criteria are checked by the criteria schema at load time',
       return true;
     },
   );
+});
+
+/** dev us-east-1 and eu-west-1 with the given criteria (undefined: unreadable), optional AWS reports. */
+function collected(
+  east: CollectedScope['criteria'],
+  reports: [string, AwsReport][] = [],
+  west: CollectedScope['criteria'] = [],
+): CollectedAllowedImages {
+  return new CollectedAllowedImages(
+    new Map([
+      [scopeKey(DEV, 'us-east-1'), { state: 'audit-mode', criteria: east }],
+      [scopeKey(DEV, 'eu-west-1'), { state: 'disabled', criteria: west }],
+    ]),
+    new Map([[scopeKey(DEV, 'us-east-1'), new Map(reports)]]),
+  );
+}
+
+test('allowed-images without criteria: each account-region judges by its own collected criteria', async () => {
+  const age = [{ ImageProviders: [OWNER], CreationDateCondition: { MaximumDaysSinceCreated: 365 } }];
+  const { ids, notes } = await run('- type: allowed-images', collected(age));
+  // the owner's scope was not collected: uncertain, so it counts as blocking
+  assert.deepEqual(ids, ['ami-home', 'ami-old']);
+  assert.deepEqual(notes.get('ami-home amw:allowed-images'), [
+    { where: `${OWNER}/us-east-1`, why: 'Allowed AMIs setting not collected here', uncertain: true },
+  ]);
+  assert.deepEqual(notes.get('ami-old amw:allowed-images'), [
+    { where: `${DEV}/us-east-1`, why: '#0: created 400 days ago, more than 365' },
+  ]);
+  const allowed = await run('- type: allowed-images\n  state: allowed', collected(age));
+  assert.deepEqual(allowed.ids, ['ami-shared', 'ami-granted']);
+});
+
+test('allowed-images without criteria: unreadable collected criteria make the answer uncertain', async () => {
+  const { ids, notes } = await run('- type: allowed-images', collected(undefined));
+  assert.deepEqual(ids, ['ami-home', 'ami-shared', 'ami-old']);
+  assert.deepEqual(notes.get('ami-shared amw:allowed-images'), [
+    { where: `${DEV}/us-east-1`, why: 'collected criteria could not be read', uncertain: true },
+  ]);
+});
+
+test("allowed-images without criteria: AWS's ImageAllowed=false in audit mode blocks what the evaluator allows", async () => {
+  const all = [{ ImageProviders: [OWNER] }];
+  const report: [string, AwsReport][] = [
+    ['ami-shared', { imageAllowed: false, reportedAt: '2026-11-01T00:00:00Z' }],
+    ['ami-old', { imageAllowed: true, reportedAt: '2026-11-01T00:00:00Z' }],
+  ];
+  const { notes } = await run('- type: allowed-images', collected(all, report));
+  assert.deepEqual(notes.get('ami-shared amw:allowed-images'), [
+    {
+      where: `${DEV}/us-east-1`,
+      why: 'AWS reports ImageAllowed=false; the evaluator allows it (criterion 0)',
+    },
+  ]);
+  assert.equal(notes.get('ami-old amw:allowed-images'), undefined);
 });
