@@ -100,21 +100,26 @@ function collected(
 test('allowed-images without criteria: each account-region judges by its own collected criteria', async () => {
   const age = [{ ImageProviders: [OWNER], CreationDateCondition: { MaximumDaysSinceCreated: 365 } }];
   const { ids, notes } = await run('- type: allowed-images', collected(age));
-  // the owner's scope was not collected: uncertain, so it counts as blocking
-  assert.deepEqual(ids, ['ami-home', 'ami-old']);
-  assert.deepEqual(notes.get('ami-home amw:allowed-images'), [
-    { where: `${OWNER}/us-east-1`, why: 'Allowed AMIs setting not collected here', uncertain: true },
-  ]);
+  assert.deepEqual(ids, ['ami-old']);
   assert.deepEqual(notes.get('ami-old amw:allowed-images'), [
     { where: `${DEV}/us-east-1`, why: '#0: created 400 days ago, more than 365' },
   ]);
   const allowed = await run('- type: allowed-images\n  state: allowed', collected(age));
-  assert.deepEqual(allowed.ids, ['ami-shared', 'ami-granted']);
+  assert.deepEqual(allowed.ids, ['ami-home', 'ami-shared', 'ami-granted']);
+});
+
+test('allowed-images without criteria: a scope never collected is uncertain, except for its own images', async () => {
+  const { ids, notes } = await run('- type: allowed-images', new CollectedAllowedImages());
+  assert.deepEqual(ids, ['ami-shared', 'ami-old']);
+  assert.deepEqual(notes.get('ami-shared amw:allowed-images'), [
+    { where: `${DEV}/us-east-1`, why: 'Allowed AMIs setting not collected here', uncertain: true },
+  ]);
 });
 
 test('allowed-images without criteria: unreadable collected criteria make the answer uncertain', async () => {
   const { ids, notes } = await run('- type: allowed-images', collected(undefined));
-  assert.deepEqual(ids, ['ami-home', 'ami-shared', 'ami-old']);
+  // the owner's own images launch whatever its setting says
+  assert.deepEqual(ids, ['ami-shared', 'ami-old']);
   assert.deepEqual(notes.get('ami-shared amw:allowed-images'), [
     { where: `${DEV}/us-east-1`, why: 'collected criteria could not be read', uncertain: true },
   ]);

@@ -38,6 +38,8 @@ function judgeInline(facts: ImageFacts, criteria: ImageCriteria, accountId: stri
  * setting is uncertain, and in audit mode AWS's own ImageAllowed=false blocks whatever we think.
  */
 function judgeCollected(facts: ImageFacts, accountId: string, region: string, ctx: EvalContext) {
+  // Own images launch whatever the setting says, even where it is unknown or unreadable.
+  if (imageAllowed(facts, [], { accountId, now: ctx.now }).allowed) return undefined;
   const scope = ctx.inventory.allowedImages.scope(accountId, region);
   if (!scope) return { why: 'Allowed AMIs setting not collected here', uncertain: true };
   if (!scope.criteria) return { why: 'collected criteria could not be read', uncertain: true };
