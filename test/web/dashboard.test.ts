@@ -13,10 +13,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { runCli } from '../../src/cli/testing.ts';
 import { buildServer } from '../../src/server/app.ts';
 import { createToken } from '../../src/server/auth/tokens.ts';
 import type { TokenTables } from '../../src/server/auth/tokens.ts';
 import { writeUnscannable } from '../../src/scan/store/scan-store.ts';
+import type { UsageReportSet } from '../../src/store/queries/usage-explain.ts';
 import { openStore } from '../../src/store/db.ts';
 import type { Store } from '../../src/store/db.ts';
 import { workflowStore } from '../../src/workflow/store/open.ts';
@@ -44,6 +46,7 @@ if (skip) console.error(`!!! dashboard browser tests SKIPPED: ${skip}`);
 
 describe('dashboard in chromium on the demo estate', { skip }, () => {
   let dir: string;
+  let db: string;
   let store: Store;
   let app: FastifyInstance;
   let base: string;
@@ -56,7 +59,7 @@ describe('dashboard in chromium on the demo estate', { skip }, () => {
     if (dashboardBuildStale())
       execFileSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
     dir = mkdtempSync(join(tmpdir(), 'amw-dash-'));
-    const db = join(dir, 'amiwarden.db');
+    db = join(dir, 'amiwarden.db');
     execFileSync(process.execPath, [join(root, 'bin/amiwarden.js'), 'demo', '--db', db, '--quiet'], {
       cwd: dir,
       stdio: 'pipe',
@@ -180,6 +183,109 @@ describe('dashboard in chromium on the demo estate', { skip }, () => {
       'references that count as use are drawn',
     );
     await page.screenshot({ path: join(artifacts, 'image.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('an image in use says why, as amiwarden usage does, and what breaks if it is retired', async () => {
+    // The image with the most in-use references: every kind of row the explanation has.
+    const busiest = await store.db
+      .selectFrom('image_usage')
+      .select((eb) => ['image_id', eb.fn.countAll<number>().as('n')])
+      .where('in_use', '=', 1)
+      .groupBy('image_id')
+      .orderBy('n', 'desc')
+      .orderBy('image_id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const id = busiest.image_id!;
+    const page = await signIn(tok.viewer!);
+    await page.goto(`${base}/#/images/${id}`);
+    await page.waitForSelector('#usage-verdict');
+    const now = new Date().toISOString();
+    const cli = await runCli(['usage', '--db', db, '--now', now, '--what-breaks', '-f', 'json', id]);
+    assert.equal(cli.code, 0, cli.stderr);
+    const report = (JSON.parse(cli.stdout) as UsageReportSet).images[0]!;
+    assert.equal(report.verdict.status, 'in-use');
+    assert.equal(
+      (await page.textContent('#usage-verdict'))!.replace(/\s+/g, ' ').trim(),
+      `in use ${report.verdict.text}`,
+    );
+    assert.deepEqual(await page.locator('#what-breaks th').allTextContents(), [
+      'account',
+      'region',
+      'kind',
+      'reference',
+      'effect',
+      'via',
+      'consequence',
+    ]);
+    const rows = await page
+      .locator('#what-breaks tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')),
+      );
+    assert.deepEqual(
+      rows,
+      report.what_breaks!.map((b) => [
+        b.account_id,
+        b.region,
+        b.kind,
+        b.ref_id,
+        b.effect,
+        b.via,
+        b.consequence,
+      ]),
+    );
+    assert.ok(rows.length > 0);
+    const stale = report.references.filter((r) => r.stale).length;
+    assert.equal(await page.locator('#usage-table .badge:has-text("stale")').count(), stale);
+    assert.equal(await page.locator('#usage-unknown li').count(), report.unknown.length);
+    await page.screenshot({ path: join(artifacts, 'image-usage.png'), fullPage: true });
+    assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
+    await page.close();
+  });
+
+  test('an image page marks stale references, re-asks with another threshold, and warns where usage is unknown', async () => {
+    const explain = async (...args: string[]) => {
+      const now = new Date().toISOString();
+      const cli = await runCli(['usage', '--db', db, '--now', now, '-f', 'json', ...args]);
+      assert.equal(cli.code, 0, cli.stderr);
+      return (JSON.parse(cli.stdout) as UsageReportSet).images;
+    };
+    const all = await explain('--name', '*');
+    const stale = all.find((i) => i.references.some((r) => r.stale))!;
+    const unknown = all.find((i) => i.verdict.status === 'unknown')!;
+    assert.ok(stale && unknown, 'the demo estate has a stale reference and an unknown answer');
+    const page = await signIn(tok.viewer!);
+    const staleBadges = () =>
+      page.locator('#usage-table tbody tr:has(.badge:has-text("stale")) td:nth-child(2)').allTextContents();
+    const staleIds = (refs: typeof stale.references) =>
+      refs.filter((r) => r.stale).map((r) => `${r.ref_id} stale`);
+    await page.goto(`${base}/#/images/${stale.image.image_id}`);
+    await page.waitForSelector('#usage-verdict');
+    assert.deepEqual(await staleBadges(), staleIds(stale.references));
+    assert.equal(await page.inputValue('#stale-days-form input[name=stale_days]'), '180');
+    await page.fill('#stale-days-form input[name=stale_days]', '0');
+    await page.click('#stale-days-form button');
+    const strict = (await explain('--stale-days', '0', stale.image.image_id))[0]!;
+    await page.waitForFunction(
+      (text) => document.querySelector('#usage-verdict')?.textContent?.endsWith(text),
+      strict.verdict.text,
+    );
+    assert.deepEqual(await staleBadges(), staleIds(strict.references));
+    assert.equal(await page.inputValue('#stale-days-form input[name=stale_days]'), '0');
+    await page.goto(`${base}/#/images/${unknown.image.image_id}`);
+    await page.waitForSelector('#usage-unknown');
+    assert.match(
+      (await page.textContent('#usage-verdict'))!,
+      /^unknown unknown: no use in the collected accounts/,
+    );
+    assert.deepEqual(
+      await page.locator('#usage-unknown li').allTextContents(),
+      unknown.unknown.map((u) => `${u.region ? `${u.account_id} ${u.region}` : u.account_id}: ${u.reason}`),
+    );
+    await page.screenshot({ path: join(artifacts, 'image-usage-unknown.png'), fullPage: true });
+    assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
     await page.close();
   });
 

@@ -2,11 +2,13 @@ import { api } from '../api.ts';
 import { badge, clear, h, table } from '../dom.ts';
 import type { Session } from '../main.ts';
 import { blastRadius } from './blast-radius.ts';
+import { usageSection, verdictBadge } from './image-usage.ts';
 import { SUMMARY_COLUMNS, summaryCells } from './scans.ts';
 import type { ScanRow } from './scans.ts';
 import { violationRows } from './violations.ts';
 import type { ViolationRow } from './violations.ts';
 import type { UsageReference } from '../../../src/store/queries/image-usage.ts';
+import type { UsageExplanation } from '../../../src/server/queries/image-detail.ts';
 
 interface Detail {
   image: Record<string, unknown> & {
@@ -28,6 +30,7 @@ interface Detail {
     UsageReference,
     'kind' | 'ref_id' | 'account_id' | 'region' | 'state' | 'in_use' | 'age_days'
   >[];
+  usage_explanation: UsageExplanation;
   copies: { image_id: string; region: string; state: string; deleted_at: string | null }[];
   scans: Omit<ScanRow, 'image_id' | 'package_count'>[];
   violations: ViolationRow[];
@@ -54,19 +57,18 @@ const FACTS = [
   'deleted_at',
 ];
 
-export async function renderImage(app: HTMLElement, id: string, session: Session): Promise<void> {
-  const d = await api<Detail>(`/api/images/${encodeURIComponent(id)}`);
-  const inUse = d.usage.filter((u) => u.in_use);
+export async function renderImage(
+  app: HTMLElement,
+  id: string,
+  session: Session,
+  staleDays?: number,
+): Promise<void> {
+  const query = staleDays === undefined ? '' : `?stale_days=${staleDays}`;
+  const d = await api<Detail>(`/api/images/${encodeURIComponent(id)}${query}`);
   clear(
     app,
     h('h1', {}, d.image.image_id, ' ', h('span', { class: 'muted' }, d.image.name ?? '')),
-    h(
-      'p',
-      {},
-      inUse.length ? badge(`in use by ${inUse.length} references`, 'warn') : badge('not in use'),
-      ' ',
-      d.image.public ? badge('public', 'bad') : null,
-    ),
+    h('p', {}, verdictBadge(d.usage_explanation), ' ', d.image.public ? badge('public', 'bad') : null),
     h(
       'section',
       { class: 'grid2' },
@@ -105,24 +107,7 @@ export async function renderImage(app: HTMLElement, id: string, session: Session
       ),
     ),
     h('section', { class: 'card' }, h('h2', {}, 'Blast radius'), blastRadius(d.image.image_id, d.usage)),
-    h(
-      'section',
-      { class: 'card' },
-      h('h2', {}, 'Usage'),
-      table(
-        ['kind', 'reference', 'account', 'region', 'state', 'counts as use', 'age (days)'],
-        d.usage.map((u) => [
-          u.kind,
-          u.ref_id,
-          u.account_id,
-          u.region,
-          u.state,
-          u.in_use ? 'yes' : 'no',
-          u.age_days ?? '—',
-        ]),
-        { id: 'usage-table' },
-      ),
-    ),
+    usageSection(d.usage_explanation, (days) => void renderImage(app, id, session, days)),
     h(
       'section',
       { class: 'card' },
@@ -177,7 +162,7 @@ export async function renderImage(app: HTMLElement, id: string, session: Session
       h('h2', {}, 'Violations'),
       table(
         ['image', 'policy', 'group', 'account / region', 'owner', 'why', 'state', 'opened', 'waiver'],
-        violationRows(d.violations, session, () => void renderImage(app, id, session)),
+        violationRows(d.violations, session, () => void renderImage(app, id, session, staleDays)),
         { id: 'image-violations' },
       ),
     ),
