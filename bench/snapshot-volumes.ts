@@ -15,10 +15,11 @@ const EXT4_UUID = '0a1b2c3d-0000-4000-8000-000000000001';
 const XFS_UUID = '0a1b2c3d-0000-4000-8000-000000000002';
 /** The root partition starts here (after a 2 MiB boot partition) and ends 1 MiB before the disk. */
 const ROOT_START_SECTOR = 6144;
-const ROOT_SECTORS = (VOLUME_GIB * 1024 ** 3) / 512 - ROOT_START_SECTOR - 2048;
+const rootSectors = (gib: number): number => (gib * 1024 ** 3) / 512 - ROOT_START_SECTOR - 2048;
+const ROOT_SECTORS = rootSectors(VOLUME_GIB);
 
-async function addDocs(tree: string): Promise<void> {
-  for (let i = 0; i < DOC_PACKAGES; i++) {
+async function addDocs(tree: string, packages = DOC_PACKAGES): Promise<void> {
+  for (let i = 0; i < packages; i++) {
     const dir = join(tree, 'usr/share/doc', `pkg-${i}`);
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'copyright'), `Files: *\nLicense: pkg-${i}\n`);
@@ -27,12 +28,12 @@ async function addDocs(tree: string): Promise<void> {
   }
 }
 
-function partition(disk: string, bootType: string, rootName: string): void {
-  execFileSync('truncate', ['-s', `${VOLUME_GIB}G`, disk]);
+function partition(disk: string, bootType: string, rootName: string, gib = VOLUME_GIB): void {
+  execFileSync('truncate', ['-s', `${gib}G`, disk]);
   execFileSync('sfdisk', ['-q', '--no-reread', '--no-tell-kernel', disk], {
     input:
       `label: gpt\nunit: sectors\nstart=2048, size=4096, type=${bootType}, name="boot"\n` +
-      `start=${ROOT_START_SECTOR}, size=${ROOT_SECTORS}, type=${GPT_LINUX}, name="${rootName}"\n`,
+      `start=${ROOT_START_SECTOR}, size=${rootSectors(gib)}, type=${GPT_LINUX}, name="${rootName}"\n`,
     env: TOOL_ENV,
   });
 }
@@ -40,22 +41,30 @@ function partition(disk: string, bootType: string, rootName: string): void {
 /**
  * ext4 with one inode per MiB (128 per block group): the inodes, directories and small files land
  * in block groups 128 MiB apart. mke2fs writes straight into the partition (-E offset): no copy.
+ * Tests build a smaller one (fewer GiB and packages, more inodes per group) with the same spread.
  */
-export async function buildExt4Volume(work: string): Promise<string> {
+export async function buildExt4Volume(
+  work: string,
+  size: { readonly gib: number; readonly docPackages: number; readonly bytesPerInode: number } = {
+    gib: VOLUME_GIB,
+    docPackages: DOC_PACKAGES,
+    bytesPerInode: 1024 * 1024,
+  },
+): Promise<string> {
   const tree = join(work, 'ext4-tree');
   await layOutDiskTree('debian12', tree, `UUID=${EXT4_UUID} / ext4 errors=remount-ro 0 1\n`);
-  await addDocs(tree);
+  await addDocs(tree, size.docPackages);
   const disk = join(work, 'ext4-disk.img');
-  partition(disk, GPT_BIOS_BOOT, 'rootfs');
+  partition(disk, GPT_BIOS_BOOT, 'rootfs', size.gib);
   execFileSync(
     'mke2fs',
-    ['-q', '-F', '-t', 'ext4', '-U', EXT4_UUID, '-i', String(1024 * 1024)].concat([
+    ['-q', '-F', '-t', 'ext4', '-U', EXT4_UUID, '-i', String(size.bytesPerInode)].concat([
       '-E',
       `root_owner=0:0,lazy_itable_init=1,lazy_journal_init=1,offset=${ROOT_START_SECTOR * 512}`,
       '-d',
       tree,
       disk,
-      `${(ROOT_SECTORS * 512) / 1024}k`,
+      `${(rootSectors(size.gib) * 512) / 1024}k`,
     ]),
     { env: TOOL_ENV },
   );

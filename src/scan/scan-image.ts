@@ -4,7 +4,7 @@ import { plannedReads, runControls } from './checks/engine.ts';
 import type { ControlResult } from './checks/engine.ts';
 import { loadCheckSet } from './checks/loader.ts';
 import type { CheckSet } from './checks/loader.ts';
-import { selectControls } from './checks/select.ts';
+import { selectControls, selectForAnyOs } from './checks/select.ts';
 import type { Selection } from './checks/select.ts';
 import type { CoverageGap, ScanCompleteness, VerdictStatus } from './checks/verdict.ts';
 import { detectOs, isSupportedOs } from './os/detect.ts';
@@ -39,14 +39,23 @@ export interface OpenedSource {
   close(): Promise<void>;
 }
 
+export interface OpenHints {
+  /**
+   * Globs the scan's checks may read (plannedReads over selectForAnyOs): a source that pays per
+   * block reads the root's inode tables ahead only when one of them walks the whole tree.
+   */
+  readonly plannedGlobs?: readonly string[];
+}
+
 /**
  * `dir:PATH`, `file:DISK.img`, `ebs:snap-…`, `ami:ami-…`, or a plain path (a directory is a root
  * tree, a regular file a disk image).
  */
-export async function openScanSource(spec: string): Promise<OpenedSource> {
+export async function openScanSource(spec: string, hints: OpenHints = {}): Promise<OpenedSource> {
   if (spec.startsWith('file:')) return openDisk(spec);
-  if (spec.startsWith('ami:')) return (await import('./sources/ami-source.ts')).openAmiFromEnvironment(spec);
-  if (spec.startsWith('ebs:')) return openEbsFromEnvironment(spec);
+  if (spec.startsWith('ami:'))
+    return (await import('./sources/ami-source.ts')).openAmiFromEnvironment(spec, hints.plannedGlobs);
+  if (spec.startsWith('ebs:')) return openEbsFromEnvironment(spec, hints);
   const path = spec.startsWith('dir:') ? spec.slice(4) : spec;
   if (!spec.startsWith('dir:')) {
     const st = await stat(path).catch((err: unknown) => {
@@ -61,7 +70,7 @@ export async function openScanSource(spec: string): Promise<OpenedSource> {
 }
 
 /** `ebs:snap-…` with the SDK's standard environment: AWS_REGION, AWS_ENDPOINT_URL, credentials. */
-async function openEbsFromEnvironment(spec: string): Promise<OpenedSource> {
+async function openEbsFromEnvironment(spec: string, hints: OpenHints): Promise<OpenedSource> {
   // Loaded lazily, like the disk readers: only snapshot scans need the EBS client.
   const { ebsClient, environmentRegion } = await import('../aws/clients.ts');
   const { openEbsSource } = await import('./sources/ebs-source.ts');
@@ -69,7 +78,10 @@ async function openEbsFromEnvironment(spec: string): Promise<OpenedSource> {
   if (!region) throw new AmwError('AMW_SCAN_SOURCE', `${spec}: set AWS_REGION to read a snapshot`);
   const client = ebsClient({}, region);
   try {
-    const src = await openEbsSource(spec, { client });
+    const src = await openEbsSource(spec, {
+      client,
+      ...(hints.plannedGlobs ? { plannedGlobs: hints.plannedGlobs } : {}),
+    });
     return {
       vfs: src.vfs,
       close: async () => {
@@ -112,15 +124,37 @@ export async function scanVfs(
 ): Promise<ScanResult> {
   const started = now();
   const t0 = performance.now();
-  const vfs = new CachedVfs(source);
+  return scanLoaded(source, selection, checkSet ? { set: checkSet, gaps: [] } : loadChecks(), {
+    started,
+    t0,
+  });
+}
+
+interface LoadedChecks {
+  readonly set: CheckSet;
+  readonly gaps: readonly CoverageGap[];
+}
+
+/**
+ * The shipped checks. A rule or catalog that does not load is left out and named as a gap (the
+ * scan is partial), never silently dropped; the registry meta-test keeps the shipped files strict.
+ */
+function loadChecks(): LoadedChecks {
   const gaps: CoverageGap[] = [];
-  // A rule or catalog that does not load is left out and named as a gap (the scan is partial),
-  // never silently dropped; the registry meta-test keeps the shipped files strict.
-  const set =
-    checkSet ??
-    loadCheckSet({
-      onProblem: (err) => gaps.push({ part: 'checks', reason: err.toLine() }),
-    });
+  const set = loadCheckSet({ onProblem: (err) => gaps.push({ part: 'checks', reason: err.toLine() }) });
+  return { set, gaps };
+}
+
+async function scanLoaded(
+  source: Vfs,
+  selection: Selection,
+  checks: LoadedChecks,
+  clock: { readonly started: Date; readonly t0: number },
+): Promise<ScanResult> {
+  const { started, t0 } = clock;
+  const vfs = new CachedVfs(source);
+  const gaps: CoverageGap[] = [...checks.gaps];
+  const { set } = checks;
   const detected = await detectOs(vfs);
   if (detected.problem) gaps.push({ part: 'os', reason: detected.problem });
   const os = detected.os;
@@ -161,9 +195,13 @@ export async function scanImage(
   selection: Selection = {},
   checkSet?: CheckSet,
 ): Promise<ScanResult> {
-  const src = await openScanSource(spec);
+  // Loaded before the source opens: what the selection may read decides what a snapshot source
+  // fetches ahead (the OS, and so the catalogs that fit it, is not known yet).
+  const checks = checkSet ? { set: checkSet, gaps: [] } : loadChecks();
+  const plannedGlobs = plannedReads(checks.set, selectForAnyOs(checks.set, selection));
+  const src = await openScanSource(spec, { plannedGlobs });
   try {
-    return await scanVfs(src.vfs, selection, checkSet);
+    return await scanLoaded(src.vfs, selection, checks, { started: new Date(), t0: performance.now() });
   } finally {
     await src.close();
   }

@@ -54,11 +54,25 @@ export function selectControls(set: CheckSet, os: OsInfo, sel: Selection): Selec
     }
   }
   if (kind !== 'cis') chosen.push(...[...set.catalogs.values()].filter((c) => !isBenchmark(c)));
-  const catalogs = chosen.map((catalog) => ({
+  return { catalogs: atLevel(chosen, sel), notes };
+}
+
+const atLevel = (chosen: readonly Catalog[], sel: Selection): Selected['catalogs'] =>
+  chosen.map((catalog) => ({
     catalog,
     controls: catalog.controls.filter(
       (ctl) => sel.level !== 1 || ctl.levels.some((l) => LEVEL_1.includes(l)),
     ),
   }));
-  return { catalogs, notes };
+
+/**
+ * Every control a selection can pick, whatever OS the image turns out to hold: what a source can
+ * prepare for while it opens the image, before the OS is known.
+ */
+export function selectForAnyOs(set: CheckSet, sel: Selection): Selected['catalogs'] {
+  const kind = sel.checks ?? 'all';
+  const chosen = [...set.catalogs.values()].filter((c) =>
+    isBenchmark(c) ? kind !== 'hygiene' && (!sel.benchmark || c.id === sel.benchmark) : kind !== 'cis',
+  );
+  return atLevel(chosen, sel);
 }

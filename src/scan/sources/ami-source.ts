@@ -11,7 +11,7 @@ import { assembleDisks } from './assemble-disks.ts';
 import type { DiskMount } from './assemble-disks.ts';
 import { EbsSnapshotDevice } from './ebs-source.ts';
 import { snapshotKeyProblem } from './kms-preflight.ts';
-import { EARLY_GLOBS, EARLY_READS } from './early-reads.ts';
+import { EARLY_GLOBS, EARLY_READS, earlyReads } from './early-reads.ts';
 import { allInOrder } from '../disk/all-in-order.ts';
 import type { PrefetchOptions } from '../vfs/prefetch.ts';
 import { prefetchGlobs } from '../vfs/prefetch.ts';
@@ -29,6 +29,8 @@ export interface AmiSourceOptions {
   readonly concurrency?: number;
   /** Read-ahead of what the checks declare and of the volumes' layout (on by default). */
   readonly prefetch?: PrefetchOptions;
+  /** Globs the scan's checks may read: gates the early inode-table read-ahead (EbsSourceOptions). */
+  readonly plannedGlobs?: readonly string[];
 }
 
 export interface AmiVolume {
@@ -186,7 +188,7 @@ export async function openAmiSource(spec: string, opts: AmiSourceOptions): Promi
     devices.map((d, i) => ({ device: d, name: volumes[i]!.device })),
     {
       ...(opts.prefetch ? { prefetch: opts.prefetch } : {}),
-      ...(parallel ? { early: { globs: EARLY_GLOBS, options: EARLY_READS, inodeTables: true } } : {}),
+      ...(parallel ? { early: earlyReads(opts.plannedGlobs) } : {}),
     },
   );
   // Again over the whole tree once fstab placed the other volumes (a /var of its own holds the
@@ -203,7 +205,10 @@ export async function openAmiSource(spec: string, opts: AmiSourceOptions): Promi
 }
 
 /** `ami:` from a scan command: the SDK's standard credentials, region (AWS_REGION) and endpoint. */
-export async function openAmiFromEnvironment(spec: string): Promise<AmiSource> {
+export async function openAmiFromEnvironment(
+  spec: string,
+  plannedGlobs?: readonly string[],
+): Promise<AmiSource> {
   const region = environmentRegion();
   if (!region) throw new AmwError('AMW_SCAN_SOURCE', `${spec}: set AWS_REGION to scan an image`);
   const clients = regionClients({}, region);
@@ -218,7 +223,13 @@ export async function openAmiFromEnvironment(spec: string): Promise<AmiSource> {
   };
   try {
     const me = await sts.send(new GetCallerIdentityCommand({}));
-    const src = await openAmiSource(spec, { ec2: clients.ec2, ebs, kms, accountId: me.Account ?? '' });
+    const src = await openAmiSource(spec, {
+      ec2: clients.ec2,
+      ebs,
+      kms,
+      accountId: me.Account ?? '',
+      ...(plannedGlobs ? { plannedGlobs } : {}),
+    });
     return {
       ...src,
       close: async () => {

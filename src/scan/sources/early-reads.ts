@@ -15,3 +15,18 @@ export const EARLY_READS: PrefetchOptions = {
   maxFileBytes: 64 * 1024 * 1024,
   maxDataBytes: 96 * 1024 * 1024,
 };
+
+/**
+ * Whether a check may walk the root filesystem whole (`/**`: world-writable, SUID, unowned
+ * files...), the one case in which its in-use inode tables are worth reading before the checks
+ * start. Unknown globs count as a full scan, which walks it.
+ */
+export const walksWholeRoot = (plannedGlobs: readonly string[] | undefined): boolean =>
+  plannedGlobs === undefined || plannedGlobs.includes('/**');
+
+/** What a source that pays per block reads as soon as the root is known (assembleImage's `early`). */
+export const earlyReads = (plannedGlobs: readonly string[] | undefined) => ({
+  globs: EARLY_GLOBS,
+  options: EARLY_READS,
+  inodeTables: walksWholeRoot(plannedGlobs),
+});

@@ -9,7 +9,7 @@ import { assembleImage } from '../fs/assemble.ts';
 import type { PrefetchOptions } from '../vfs/prefetch.ts';
 import { prefetchGlobs } from '../vfs/prefetch.ts';
 import type { Vfs } from '../vfs/vfs.ts';
-import { EARLY_GLOBS, EARLY_READS } from './early-reads.ts';
+import { EARLY_GLOBS, EARLY_READS, earlyReads } from './early-reads.ts';
 
 export interface EbsSourceOptions {
   /** An EBS client (src/aws builds them: endpoint, credentials, region). */
@@ -22,6 +22,12 @@ export interface EbsSourceOptions {
   readonly retries?: number;
   /** Read-ahead of what the checks declare (on by default; budgets in PrefetchOptions). */
   readonly prefetch?: PrefetchOptions;
+  /**
+   * Globs the scan's checks may read, known before the source opens (plannedReads over
+   * selectForAnyOs). The root's inode tables are read ahead at once only when one of them walks
+   * the whole tree (`/**`); unset, they are, as for a full scan.
+   */
+  readonly plannedGlobs?: readonly string[];
 }
 
 export interface EbsStats {
@@ -260,10 +266,7 @@ export async function openEbsSource(spec: string, opts: EbsSourceOptions): Promi
   const id = spec.startsWith('ebs:') ? spec.slice(4) : spec;
   if (!/^snap-[0-9a-f]+$/.test(id)) throw new AmwError('AMW_SCAN_SOURCE', `not a snapshot id: ${spec}`);
   const device = await EbsSnapshotDevice.open(id, opts);
-  const early =
-    opts.prefetch?.parallelDiscovery === false
-      ? undefined
-      : { globs: EARLY_GLOBS, options: EARLY_READS, inodeTables: true };
+  const early = opts.prefetch?.parallelDiscovery === false ? undefined : earlyReads(opts.plannedGlobs);
   const image = await assembleImage(device, {
     ...(opts.prefetch ? { prefetch: opts.prefetch } : {}),
     ...(early ? { early } : {}),
