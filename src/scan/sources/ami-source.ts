@@ -45,6 +45,7 @@ export interface AmiSource {
   readonly volumes: readonly AmiVolume[];
   /** Filesystems of the image's other EBS volumes and where its fstab placed them. */
   readonly extraMounts: readonly DiskMount[];
+  /** One per volume; their `stats.rounds` share one clock, so the highest is the image's. */
   readonly devices: readonly EbsSnapshotDevice[];
   close(): Promise<void>;
 }
@@ -178,7 +179,11 @@ export async function openAmiSource(spec: string, opts: AmiSourceOptions): Promi
   const { volumes } = await checkAmiReadable(imageId, opts);
   // Blocks are fetched lazily and nothing is held open: a failed assembly leaves nothing to close.
   const parallel = opts.prefetch?.parallelDiscovery !== false;
-  const ebsOpts = { client: opts.ebs, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) };
+  const ebsOpts = {
+    client: opts.ebs,
+    rounds: { finished: 0 },
+    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+  };
   const devices = await allInOrder(
     volumes.map((v) => () => EbsSnapshotDevice.open(v.snapshotId, ebsOpts)),
     parallel,

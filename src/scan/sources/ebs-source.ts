@@ -28,6 +28,16 @@ export interface EbsSourceOptions {
    * the whole tree (`/**`); unset, they are, as for a full scan.
    */
   readonly plannedGlobs?: readonly string[];
+  /**
+   * Shared by the devices of one image, so `rounds` counts the chains that run from one volume's
+   * calls into another's (the volumes of an AMI opened one after another); each device's own otherwise.
+   */
+  readonly rounds?: RoundClock;
+}
+
+/** The highest round whose call has finished, across the devices that share it. */
+export interface RoundClock {
+  finished: number;
 }
 
 export interface EbsStats {
@@ -92,7 +102,7 @@ export class EbsSnapshotDevice implements BlockDevice {
     rounds: 0,
   };
   /** The latest round among the calls finished so far. */
-  private finishedRound = 0;
+  private readonly clock: RoundClock;
   private busySince: number | undefined;
   private readonly cache = new Map<number, Buffer>();
   private readonly inflight = new Map<number, Promise<Buffer>>();
@@ -107,6 +117,7 @@ export class EbsSnapshotDevice implements BlockDevice {
     private readonly snapshotId: string,
     private readonly opts: EbsSourceOptions,
   ) {
+    this.clock = opts.rounds ?? { finished: 0 };
     this.limiter = new Limiter(
       opts.concurrency ?? 16,
       (n) => {
@@ -214,12 +225,12 @@ export class EbsSnapshotDevice implements BlockDevice {
   }
 
   private async fetch(index: number, token: string): Promise<Buffer> {
-    const round = this.finishedRound + 1;
+    const round = this.clock.finished + 1;
     this.stats.rounds = Math.max(this.stats.rounds, round);
     try {
       return await this.fetchOnce(index, token);
     } finally {
-      this.finishedRound = Math.max(this.finishedRound, round);
+      this.clock.finished = Math.max(this.clock.finished, round);
     }
   }
 
