@@ -2,9 +2,12 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { AmwError, messageOf } from '../errors.ts';
-import { migrateLedger } from './ledger.ts';
+import { migrateLedger, pendingMigrations } from './ledger.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Database as Schema } from './schema.ts';
+
+/** The asset store's migration ledger table. */
+const STORE_LEDGER = 'amw_migrations';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -85,20 +88,12 @@ export async function openStore(target: string, opts: OpenOptions = {}): Promise
 
 /** Refuses a store whose schema lacks migrations this version has (read-only opens only). */
 async function refuseOutdated(store: Store): Promise<void> {
-  let applied: Set<string>;
-  try {
-    const rows = await store.db
-      .selectFrom('amw_migrations' as never)
-      .select('name' as never)
-      .execute();
-    applied = new Set(rows.map((r) => (r as { name: string }).name));
-  } catch {
+  const pending = await pendingMigrations(store.db, MIGRATIONS, STORE_LEDGER);
+  if (pending === undefined)
     throw new AmwError(
       'AMW_STORE_OPEN',
       `${store.target} is not an amiwarden store (no schema ledger); run amiwarden collect or demo with --db ${store.target} first`,
     );
-  }
-  const pending = Object.keys(MIGRATIONS).filter((name) => !applied.has(name));
   if (pending.length > 0)
     throw new AmwError(
       'AMW_STORE_OPEN',
@@ -108,5 +103,5 @@ async function refuseOutdated(store: Store): Promise<void> {
 }
 
 export async function migrateToLatest(db: Kysely<Schema>): Promise<void> {
-  await migrateLedger(db, MIGRATIONS, 'amw_migrations');
+  await migrateLedger(db, MIGRATIONS, STORE_LEDGER);
 }

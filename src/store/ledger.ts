@@ -26,3 +26,24 @@ export async function migrateLedger<DB>(
     });
   }
 }
+
+/**
+ * Names of `migrations` the ledger has not recorded, without applying anything (read-only
+ * stores); undefined when there is no readable ledger, i.e. nothing ever migrated this store.
+ */
+export async function pendingMigrations<DB>(
+  db: Kysely<DB>,
+  migrations: Readonly<Record<string, Migration>>,
+  ledger: string,
+): Promise<string[] | undefined> {
+  let applied: Set<string>;
+  try {
+    // Kysely's ledger table: one row per applied migration, by name.
+    const ledgerDb = db as unknown as Kysely<Record<string, { name: string }>>;
+    const rows = await ledgerDb.selectFrom(ledger).select('name').execute();
+    applied = new Set(rows.map((r) => r.name));
+  } catch {
+    return undefined;
+  }
+  return Object.keys(migrations).filter((name) => !applied.has(name));
+}
