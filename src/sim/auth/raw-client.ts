@@ -4,10 +4,10 @@ import {
   ALGORITHM,
   canonicalRequest,
   formatAmzDate,
-  queryPairs,
   scopeString,
   sha256Hex,
   signature,
+  splitTarget,
   stringToSign,
 } from './sigv4.ts';
 
@@ -44,11 +44,9 @@ export function signRaw(
   if (opts.contentSha256 !== false) headers['x-amz-content-sha256'] = payloadHash;
   if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken;
   const signed = Object.keys(headers).sort();
-  const q = req.url.indexOf('?');
   const canonical = canonicalRequest({
     method: req.method,
-    wirePath: q < 0 ? req.url : req.url.slice(0, q),
-    query: q < 0 ? [] : queryPairs(req.url.slice(q + 1)),
+    ...splitTarget(req.url),
     signedHeaders: signed,
     headerValue: (n) => headers[n] ?? '',
     payloadHash,

@@ -56,6 +56,14 @@ export function queryPairs(wireQuery: string): [string, string][] {
   return out;
 }
 
+/** A request target as received (`/path?a=1`) split into the wire path and its decoded query pairs. */
+export function splitTarget(url: string): { wirePath: string; query: [string, string][] } {
+  const q = url.indexOf('?');
+  return q < 0
+    ? { wirePath: url, query: [] }
+    : { wirePath: url.slice(0, q), query: queryPairs(url.slice(q + 1)) };
+}
+
 /** Keys and values encoded, sorted by key then value; a presigned URL's own signature is left out. */
 export function canonicalQuery(pairs: [string, string][]): string {
   const encoded: [string, string][] = [];

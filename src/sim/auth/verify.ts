@@ -5,9 +5,9 @@ import {
   canonicalRequest,
   formatAmzDate,
   parseAmzDate,
-  queryPairs,
   sha256Hex,
   signature,
+  splitTarget,
   stringToSign,
 } from './sigv4.ts';
 import type { ParsedAuthorization, Scope } from './sigv4.ts';
@@ -104,11 +104,9 @@ export function verifyRequest(
   if (claimed && claimed !== 'UNSIGNED-PAYLOAD' && claimed !== bodyHash)
     return fail('signature', `The provided 'x-amz-content-sha256' header does not match what was computed.`);
 
-  const q = req.url.indexOf('?');
   const canonical = canonicalRequest({
     method: req.method,
-    wirePath: q < 0 ? req.url : req.url.slice(0, q),
-    query: q < 0 ? [] : queryPairs(req.url.slice(q + 1)),
+    ...splitTarget(req.url),
     signedHeaders: parsed.signedHeaders,
     headerValue: (name) => headerValue(req.headers, name),
     payloadHash: claimed || bodyHash,
