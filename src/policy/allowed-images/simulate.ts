@@ -4,6 +4,7 @@ import { describeVerdict, imageAllowed } from './evaluate.ts';
 import type { CriterionFailure, ImageFacts } from './evaluate.ts';
 import type { ImageCriteria } from './criteria.ts';
 import type { ImageUsageView } from '../../store/tables/image-usage.ts';
+import { groupBy } from '../../store/queries/image-usage.ts';
 import { parseStoredCriteria } from './load-criteria.ts';
 import { loadReportedVerdicts, scopeKey } from './reported.ts';
 import type { AwsReport } from './reported.ts';
@@ -174,6 +175,11 @@ export async function simulateAllowedImages(
     .orderBy('kind')
     .orderBy('ref_id')
     .execute()) as UseRow[];
+  // Grouped once: each scope below takes its own uses instead of scanning every use again.
+  const usesByScope = groupBy(
+    uses.filter((u) => u.image_id),
+    (u) => scopeKey(u.account_id, u.region),
+  );
   const facts = await loadFacts(db);
   // AWS's verdict is on the scope's own criteria: it says nothing about proposed ones.
   const reported = opts.criteria
@@ -184,9 +190,8 @@ export async function simulateAllowedImages(
   for (const s of settings) {
     if (!opts.covers(s.account_id, s.region)) continue;
     const criteria = opts.criteria ?? parseStoredCriteria(s.allowed_images_criteria);
-    const mine = uses.filter((u) => u.account_id === s.account_id && u.region === s.region && u.image_id);
     const byImage = new Map<string, BrokenUse[]>();
-    for (const u of mine) {
+    for (const u of usesByScope.get(scopeKey(s.account_id, s.region)) ?? []) {
       const list = byImage.get(u.image_id!) ?? [];
       list.push({ kind: u.kind as BreakingKind, refId: u.ref_id, state: u.state });
       byImage.set(u.image_id!, list);
