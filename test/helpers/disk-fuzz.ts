@@ -139,17 +139,16 @@ const INTERESTING = [0, 1, 0x7f, 0x80, 0xff, 0xffff, 0x7fffffff, 0xffffffff, 0x1
 const KEPT_FAILURES = 3;
 
 /** Writes a failing case's disk (patches applied, cut applied) where its report can name it. */
-function keepFailingCase(
+async function keepFailingCase(
   image: Buffer,
   patches: readonly { offset: number; bytes: Buffer }[],
   size: number,
   seed: number,
   c: number,
-): string | undefined {
+): Promise<string | undefined> {
   try {
-    const out = Buffer.from(image.subarray(0, size));
-    for (const p of patches)
-      if (p.offset < size) p.bytes.copy(out, p.offset, 0, Math.min(p.bytes.length, size - p.offset));
+    // The disk the readers saw, read through the same device that showed it to them.
+    const out = await new PatchedDevice(image, patches, size, Infinity).read(0, size);
     const dir = join(tmpdir(), 'amw-fuzz-failures');
     mkdirSync(dir, { recursive: true });
     const base = createHash('sha256').update(image).digest('hex').slice(0, 12);
@@ -204,7 +203,7 @@ export async function fuzzImage(
           message: err instanceof Error ? (err.stack ?? err.message) : String(err),
           image:
             report.failures.length < KEPT_FAILURES
-              ? keepFailingCase(image, patches, size, seed, c)
+              ? await keepFailingCase(image, patches, size, seed, c)
               : undefined,
         });
     }
