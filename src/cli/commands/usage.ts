@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import { AmwError } from '../../errors.ts';
 import { isPostgresUrl, openStore } from '../../store/db.ts';
 import type { Database } from '../../store/schema.ts';
-import { chunks } from '../../store/queries/image-usage.ts';
+import { inChunks } from '../../store/queries/image-usage.ts';
 import { imageUsageReports } from '../../store/queries/usage-explain.ts';
 import { addFlags, commonFlags, defineFlag, parseNow } from '../flags.ts';
 import { usageCsv, usageText } from '../usage-output.ts';
@@ -78,15 +78,18 @@ async function imagesNamed(db: Kysely<Database>, glob: string): Promise<string[]
     .execute();
   const hits = rows.filter((r) => re.test(r.name ?? ''));
   const gone = hits.filter((r) => r.deleted_at !== null).map((r) => r.image_id);
-  const used = new Set<string>();
-  for (const ids of chunks(gone))
-    for (const u of await db
-      .selectFrom('image_usage')
-      .select('image_id')
-      .where('in_use', '=', 1)
-      .where('image_id', 'in', ids)
-      .execute())
-      if (u.image_id) used.add(u.image_id);
+  const used = new Set(
+    (
+      await inChunks(gone, (ids) =>
+        db
+          .selectFrom('image_usage')
+          .select('image_id')
+          .where('in_use', '=', 1)
+          .where('image_id', 'in', ids)
+          .execute(),
+      )
+    ).map((u) => u.image_id),
+  );
   return hits.filter((r) => r.deleted_at === null || used.has(r.image_id)).map((r) => r.image_id);
 }
 
@@ -96,10 +99,13 @@ async function selectImages(
   opts: UsageOpts,
   where: string,
 ): Promise<string[]> {
-  const found = new Set<string>();
-  for (const part of chunks(ids))
-    for (const r of await db.selectFrom('images').select('image_id').where('image_id', 'in', part).execute())
-      found.add(r.image_id);
+  const found = new Set(
+    (
+      await inChunks(ids, (part) =>
+        db.selectFrom('images').select('image_id').where('image_id', 'in', part).execute(),
+      )
+    ).map((r) => r.image_id),
+  );
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length)
     throw new AmwError(

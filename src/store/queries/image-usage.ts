@@ -35,9 +35,19 @@ const DAY_MS = 86_400_000;
 // SQLite and PostgreSQL both accept this many parameters in one statement with room to spare.
 const CHUNK = 500;
 
-export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Runs `q` over the distinct values a chunk at a time, keeping the chunks' order. */
+export async function inChunks<T>(
+  values: readonly string[],
+  q: (part: string[]) => Promise<T[]>,
+): Promise<T[]> {
+  const out: T[] = [];
+  for (const part of chunks([...new Set(values)])) out.push(...(await q(part)));
   return out;
 }
 
@@ -57,18 +67,16 @@ export async function usageReferences(
   imageIds: readonly string[],
   asOf?: Date,
 ): Promise<UsageReference[]> {
-  const rows = [];
-  for (const ids of chunks([...new Set(imageIds)]))
-    rows.push(
-      ...(await db
-        .selectFrom('image_usage')
-        .selectAll()
-        .where('image_id', 'in', ids)
-        .orderBy('image_id')
-        .orderBy('kind')
-        .orderBy('ref_id')
-        .execute()),
-    );
+  const rows = await inChunks(imageIds, (ids) =>
+    db
+      .selectFrom('image_usage')
+      .selectAll()
+      .where('image_id', 'in', ids)
+      .orderBy('image_id')
+      .orderBy('kind')
+      .orderBy('ref_id')
+      .execute(),
+  );
   return rows.map((u) => ({
     image_id: u.image_id as string,
     kind: u.kind,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { CollectionRunsTable, CollectionScopesTable } from '../tables/collection-runs.ts';
-import { chunks, groupBy } from './image-usage.ts';
+import { groupBy, inChunks } from './image-usage.ts';
 import { latestRun, scopesOfRun } from './runs.ts';
 
 /**
@@ -56,18 +56,16 @@ export async function usageCoverage(
     .select(['account_id', 'region'])
     .where('deleted_at', 'is', null)
     .execute();
-  const perms = [];
-  for (const ids of chunks([...new Set(imageIds)]))
-    perms.push(
-      ...(await db
-        .selectFrom('launch_permissions')
-        .select(['image_id', 'kind', 'value', 'deleted_at'])
-        .where('image_id', 'in', ids)
-        .orderBy('image_id')
-        .orderBy('kind')
-        .orderBy('value')
-        .execute()),
-    );
+  const perms = await inChunks(imageIds, (ids) =>
+    db
+      .selectFrom('launch_permissions')
+      .select(['image_id', 'kind', 'value', 'deleted_at'])
+      .where('image_id', 'in', ids)
+      .orderBy('image_id')
+      .orderBy('kind')
+      .orderBy('value')
+      .execute(),
+  );
   return {
     run,
     failedScopes,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
-import { chunks } from './image-usage.ts';
+import { inChunks } from './image-usage.ts';
 import type { UsageReference } from './image-usage.ts';
 
 /** An Auto Scaling group behind a reference, with what it launches through. */
@@ -38,12 +38,6 @@ export const scopeKey = (account: string, region: string, name: string): string 
 export function splitVersionRef(ref: string): [string, number] {
   const i = ref.lastIndexOf(':');
   return [ref.slice(0, i), Number(ref.slice(i + 1))];
-}
-
-async function inChunks<T>(values: readonly string[], q: (part: string[]) => Promise<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for (const part of chunks([...new Set(values)])) out.push(...(await q(part)));
-  return out;
 }
 
 export async function usageEvidence(

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { ImagesTable } from '../tables/images.ts';
-import { chunks, groupBy, usageReferences, USAGE_KINDS } from './image-usage.ts';
+import { groupBy, inChunks, usageReferences, USAGE_KINDS } from './image-usage.ts';
 import type { UsageReference } from './image-usage.ts';
 import { unknownUsage, usageCoverage } from './usage-coverage.ts';
 import type { UnknownUsage } from './usage-coverage.ts';
@@ -182,10 +182,13 @@ export async function imageUsageReports(
   imageIds: readonly string[],
   opts: UsageReportOptions,
 ): Promise<UsageReportSet> {
-  const found = new Map<string, ImagesTable>();
-  for (const ids of chunks([...new Set(imageIds)]))
-    for (const im of await db.selectFrom('images').selectAll().where('image_id', 'in', ids).execute())
-      found.set(im.image_id, im);
+  const found = new Map(
+    (
+      await inChunks(imageIds, (ids) =>
+        db.selectFrom('images').selectAll().where('image_id', 'in', ids).execute(),
+      )
+    ).map((im) => [im.image_id, im]),
+  );
   // The caller's order (ids as given, then names), not the database's.
   const images = new Map(
     [...new Set(imageIds)].flatMap((id) => (found.has(id) ? [[id, found.get(id)!]] : [])),
