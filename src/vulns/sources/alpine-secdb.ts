@@ -1,11 +1,8 @@
-import { AmwError, messageOf } from '../../errors.ts';
+import { AmwError } from '../../errors.ts';
 import type { AdvisoryRow } from '../model.ts';
 import { compareApkVersions } from '../version/apk.ts';
 import { defineAdvisorySource } from './define.ts';
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isObject, parseFeedJson } from './json.ts';
 
 /**
  * Alpine's security database (secdb.alpinelinux.org/v3.NN/main.json, community.json): per aport,
@@ -14,12 +11,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * No dates and no severities: fixes date from the first import that saw them.
  */
 export function parseAlpineSecdb(text: string, location: string, release?: string): AdvisoryRow[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new AmwError('AMW_ADVISORY_SOURCE', `${location}: not JSON: ${messageOf(err)}`, { cause: err });
-  }
+  const data = parseFeedJson(text, location);
   if (!isObject(data) || !Array.isArray(data.packages))
     throw new AmwError('AMW_ADVISORY_SOURCE', `${location}: not an Alpine secdb (no "packages" list)`);
   const branch = (release ?? (typeof data.distroversion === 'string' ? data.distroversion : '')).replace(

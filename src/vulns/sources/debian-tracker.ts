@@ -1,7 +1,8 @@
-import { AmwError, messageOf } from '../../errors.ts';
+import { AmwError } from '../../errors.ts';
 import { debianRelease, normaliseSeverity } from '../model.ts';
 import type { AdvisoryRow, AdvisoryStatus, Severity } from '../model.ts';
 import { defineAdvisorySource } from './define.ts';
+import { isObject, parseFeedJson } from './json.ts';
 
 /**
  * The Debian security tracker's JSON export: { sourcePackage: { CVE-id: { releases: { codename:
@@ -13,10 +14,6 @@ interface TrackerRelease {
   urgency?: string;
   nodsa?: string;
   nodsa_reason?: string;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Urgencies carry a trailing `*` when guessed from the CVE; end-of-life means no fix will come. */
@@ -45,14 +42,7 @@ export const source = defineAdvisorySource({
   kind: 'debian-tracker',
   description: 'Debian security tracker JSON export (CVE -> source package -> fixed version per release)',
   parse(text, ctx) {
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (err) {
-      throw new AmwError('AMW_ADVISORY_SOURCE', `${ctx.location}: not JSON: ${messageOf(err)}`, {
-        cause: err,
-      });
-    }
+    const data = parseFeedJson(text, ctx.location);
     if (!isObject(data))
       throw new AmwError('AMW_ADVISORY_SOURCE', `${ctx.location}: expected an object of packages`);
     const rows: AdvisoryRow[] = [];

@@ -2,6 +2,7 @@ import { AmwError, messageOf } from '../../errors.ts';
 import { isoDay, normaliseSeverity } from '../model.ts';
 import type { AdvisoryRow, Severity, SourceKind } from '../model.ts';
 import { defineAdvisorySource } from './define.ts';
+import { isObject } from './json.ts';
 
 /** Where an OSV ecosystem string lands: distro, release, and whether its package names are source packages. */
 export interface EcosystemTarget {
@@ -38,10 +39,6 @@ export function ecosystemTarget(ecosystem: string): EcosystemTarget | undefined 
 interface OsvEvent {
   introduced?: string;
   fixed?: string;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function strings(v: unknown): string[] {
