@@ -9,6 +9,7 @@ import type { Simulation } from '../../src/policy/allowed-images/simulate.ts';
 import type { PublicReport } from '../../src/policy/allowed-images/public-images.ts';
 import { imageAllowed as simImageAllowed } from '../../src/sim/services/ec2/access.ts';
 import { imageAllowed } from '../../src/policy/allowed-images/evaluate.ts';
+import type { ImageFacts } from '../../src/policy/allowed-images/evaluate.ts';
 import { parseStoredCriteria } from '../../src/policy/allowed-images/load-criteria.ts';
 import { withCollectedEstate } from '../helpers/collected-estate.ts';
 import { ROOT } from './harness.ts';
@@ -96,6 +97,19 @@ test('collected criteria: per account-region, the images in use that enabling wo
   });
 });
 
+/** An images row (every image in this estate is described) as the evaluator's facts. */
+function factsOf(i: Record<string, string | null>): ImageFacts {
+  return {
+    imageId: i.image_id!,
+    ownerId: i.owner_id ?? null,
+    ownerAlias: i.owner_alias ?? null,
+    name: i.name ?? null,
+    productCodes: (JSON.parse(i.product_codes!) as { ProductCodeId: string }[]).map((p) => p.ProductCodeId),
+    creationDate: i.creation_date ?? null,
+    deprecationTime: i.deprecation_time ?? null,
+  };
+}
+
 test('the evaluator, on collected facts and criteria, agrees with the simulator on every image and scope', async () => {
   const settings = estate.query<{ account_id: string; region: string; allowed_images_criteria: string }>(
     'select account_id, region, allowed_images_criteria from account_settings',
@@ -110,18 +124,7 @@ test('the evaluator, on collected facts and criteria, agrees with the simulator 
       const rec = estate.sim.state.images.get(i.image_id!)!;
       const caller = { accountId: s.account_id, region: s.region, accessKeyId: 'test' };
       const theirs = simImageAllowed(estate.sim.state, rec, caller, now.getTime());
-      const facts = {
-        imageId: i.image_id!,
-        ownerId: i.owner_id!,
-        ownerAlias: i.owner_alias ?? null,
-        name: i.name ?? null,
-        productCodes: (JSON.parse(i.product_codes!) as { ProductCodeId: string }[]).map(
-          (p) => p.ProductCodeId,
-        ),
-        creationDate: i.creation_date ?? null,
-        deprecationTime: i.deprecation_time ?? null,
-      };
-      const ours = imageAllowed(facts, criteria, { accountId: s.account_id, now });
+      const ours = imageAllowed(factsOf(i), criteria, { accountId: s.account_id, now });
       assert.equal(ours.allowed, theirs, `${i.image_id} in ${s.account_id} ${s.region}`);
       compared++;
     }
@@ -142,20 +145,7 @@ test('the evaluator agrees with the ImageAllowed each account-region was told (i
      where v.image_allowed is not null order by v.account_id, v.image_id`,
   );
   const facts = new Map(
-    estate.query<Record<string, string | null>>('select * from images').map((i) => [
-      i.image_id!,
-      {
-        imageId: i.image_id!,
-        ownerId: i.owner_id ?? null,
-        ownerAlias: i.owner_alias ?? null,
-        name: i.name ?? null,
-        productCodes: (JSON.parse(i.product_codes!) as { ProductCodeId: string }[]).map(
-          (p) => p.ProductCodeId,
-        ),
-        creationDate: i.creation_date ?? null,
-        deprecationTime: i.deprecation_time ?? null,
-      },
-    ]),
+    estate.query<Record<string, string | null>>('select * from images').map((i) => [i.image_id!, factsOf(i)]),
   );
   for (const v of views) {
     const criteria = parseStoredCriteria(v.allowed_images_criteria)!;
