@@ -141,6 +141,8 @@ function header(im: ImagesTable, refs: readonly UsageReference[], asOf: Date): I
   };
 }
 
+const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+
 function verdict(
   refs: readonly ExplainedReference[],
   unknown: readonly UnknownUsage[],
@@ -151,18 +153,17 @@ function verdict(
   const stale = live.filter((r) => r.stale).length;
   const when = collectedAt ? `collected at ${collectedAt}` : 'never collected';
   if (live.length) {
-    const s = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-    const staleNote = stale ? `; ${s(stale, 'stale reference')}` : '';
+    const staleNote = stale ? `; ${plural(stale, 'stale reference')}` : '';
     // Consumers in other accounts are the ones an owner cannot see from its own console.
     const outside = new Set(live.filter((r) => r.cross_account).map((r) => r.account_id)).size;
     const crossNote = outside ? ` (${outside} other than the owner's)` : '';
-    const unknownNote = unknown.length ? `; usage unknown in ${s(unknown.length, 'place')}` : '';
+    const unknownNote = unknown.length ? `; usage unknown in ${plural(unknown.length, 'place')}` : '';
     return {
       status: 'in-use',
       references: live.length,
       accounts,
       stale,
-      text: `in use by ${s(live.length, 'reference')} in ${s(accounts, 'account')}${crossNote}${staleNote}${unknownNote}`,
+      text: `in use by ${plural(live.length, 'reference')} in ${plural(accounts, 'account')}${crossNote}${staleNote}${unknownNote}`,
     };
   }
   if (unknown.length)
@@ -171,7 +172,7 @@ function verdict(
       references: 0,
       accounts: 0,
       stale: 0,
-      text: `unknown: no use in the collected accounts (${when}), but usage is unknown in ${unknown.length} place${unknown.length === 1 ? '' : 's'}`,
+      text: `unknown: no use in the collected accounts (${when}), but usage is unknown in ${plural(unknown.length, 'place')}`,
     };
   return { status: 'not-in-use', references: 0, accounts: 0, stale: 0, text: `not in use (${when})` };
 }
