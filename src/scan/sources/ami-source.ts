@@ -11,10 +11,9 @@ import { assembleDisks } from './assemble-disks.ts';
 import type { DiskMount } from './assemble-disks.ts';
 import { EbsSnapshotDevice } from './ebs-source.ts';
 import { snapshotKeyProblem } from './kms-preflight.ts';
-import { EARLY_GLOBS, EARLY_READS, earlyReads } from './early-reads.ts';
+import { earlyAssembleOptions, prefetchEarlyReads } from './early-reads.ts';
 import { allInOrder } from '../disk/all-in-order.ts';
 import type { PrefetchOptions } from '../vfs/prefetch.ts';
-import { prefetchGlobs } from '../vfs/prefetch.ts';
 
 export interface AmiSourceOptions {
   readonly ec2: EC2Client;
@@ -188,17 +187,11 @@ export async function openAmiSource(spec: string, opts: AmiSourceOptions): Promi
     volumes.map((v) => () => EbsSnapshotDevice.open(v.snapshotId, ebsOpts)),
     parallel,
   );
-  const readAhead = opts.prefetch?.enabled !== false;
   const assembled = await assembleDisks(
     devices.map((d, i) => ({ device: d, name: volumes[i]!.device })),
-    {
-      ...(opts.prefetch ? { prefetch: opts.prefetch } : {}),
-      ...(parallel ? { early: earlyReads(opts.plannedGlobs) } : {}),
-    },
+    earlyAssembleOptions(opts.prefetch, opts.plannedGlobs),
   );
-  // Again over the whole tree once fstab placed the other volumes (a /var of its own holds the
-  // package database). A hint only: prefetchGlobs never throws; the real reads report errors.
-  if (readAhead) void prefetchGlobs(assembled.vfs, EARLY_GLOBS, EARLY_READS);
+  prefetchEarlyReads(assembled.vfs, opts.prefetch);
   return {
     vfs: assembled.vfs,
     image: assembled.root,

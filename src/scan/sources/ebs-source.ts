@@ -7,9 +7,8 @@ import { checkRange } from '../disk/block-device.ts';
 import type { AssembledImage } from '../fs/assemble.ts';
 import { assembleImage } from '../fs/assemble.ts';
 import type { PrefetchOptions } from '../vfs/prefetch.ts';
-import { prefetchGlobs } from '../vfs/prefetch.ts';
 import type { Vfs } from '../vfs/vfs.ts';
-import { EARLY_GLOBS, EARLY_READS, earlyReads } from './early-reads.ts';
+import { earlyAssembleOptions, prefetchEarlyReads } from './early-reads.ts';
 
 export interface EbsSourceOptions {
   /** An EBS client (src/aws builds them: endpoint, credentials, region). */
@@ -277,15 +276,7 @@ export async function openEbsSource(spec: string, opts: EbsSourceOptions): Promi
   const id = spec.startsWith('ebs:') ? spec.slice(4) : spec;
   if (!/^snap-[0-9a-f]+$/.test(id)) throw new AmwError('AMW_SCAN_SOURCE', `not a snapshot id: ${spec}`);
   const device = await EbsSnapshotDevice.open(id, opts);
-  const early = opts.prefetch?.parallelDiscovery === false ? undefined : earlyReads(opts.plannedGlobs);
-  const image = await assembleImage(device, {
-    ...(opts.prefetch ? { prefetch: opts.prefetch } : {}),
-    ...(early ? { early } : {}),
-  });
-  if (opts.prefetch?.enabled !== false) {
-    // Again over the whole tree, now that fstab placed the other filesystems (a /var of its own
-    // holds the package database); what the root gave is cached. A hint only: never throws.
-    void prefetchGlobs(image.vfs, EARLY_GLOBS, EARLY_READS);
-  }
+  const image = await assembleImage(device, earlyAssembleOptions(opts.prefetch, opts.plannedGlobs));
+  prefetchEarlyReads(image.vfs, opts.prefetch);
   return { vfs: image.vfs, image, device, close: () => image.vfs.close() };
 }
