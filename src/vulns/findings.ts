@@ -54,11 +54,14 @@ export interface VulnSummary {
   readonly oldestPendingUpdateDays: number | null;
 }
 
+/** How package versions are ordered: the package manager's own rules. */
+export type VersionScheme = 'dpkg' | 'rpm' | 'apk';
+
 export interface VulnReport {
   readonly distro: string;
   readonly release: string;
   /** The version scheme used to compare, or null when this OS has none we implement. */
-  readonly scheme: 'dpkg' | 'rpm' | 'apk' | null;
+  readonly scheme: VersionScheme | null;
   readonly findings: readonly VulnFinding[];
   readonly pendingUpdates: readonly PendingUpdate[];
   readonly summary: VulnSummary;

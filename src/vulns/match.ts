@@ -1,7 +1,7 @@
 import type { InstalledPackage } from '../scan/packages/types.ts';
 import type { AdvisoryIndex, OsRef } from './index-build.ts';
 import { releaseKey } from './index-build.ts';
-import type { VulnFinding, PendingUpdate, VulnReport } from './findings.ts';
+import type { VulnFinding, PendingUpdate, VersionScheme, VulnReport } from './findings.ts';
 import { severityRank } from './model.ts';
 import type { StoredAdvisory } from './store.ts';
 import { summarise } from './summary.ts';
@@ -15,8 +15,6 @@ export interface MatchOptions {
 }
 
 const DAY_MS = 86_400_000;
-
-export type VersionScheme = 'dpkg' | 'rpm' | 'apk';
 
 export function schemeFor(manager: InstalledPackage['manager'] | undefined, os: OsRef): VersionScheme | null {
   if (manager === 'apk' || (!manager && os.id === 'alpine')) return 'apk';
