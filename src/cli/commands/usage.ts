@@ -11,6 +11,7 @@ import { imageUsageReports } from '../../store/queries/usage-explain.ts';
 import { addFlags, commonFlags, defineFlag, parseNow } from '../flags.ts';
 import { usageCsv, usageText } from '../usage-output.ts';
 import type { CommandModule } from './index.ts';
+import { globRegExp } from '../../glob-regexp.ts';
 
 const AMI_ID = '^ami-[0-9a-f]{8,17}$';
 
@@ -56,12 +57,6 @@ const UsageOptsSchema = Type.Object(
   { additionalProperties: false },
 );
 type UsageOpts = Static<typeof UsageOptsSchema>;
-
-/** A shell-style glob as an anchored regular expression: `*` any run, `?` one character. */
-export function globRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\*?]/g, (c) => (c === '*' ? '.*' : c === '?' ? '.' : `\\${c}`));
-  return new RegExp(`^${body}$`, 's');
-}
 
 /**
  * Images whose name matches: live ones, and deregistered ones only while something still uses

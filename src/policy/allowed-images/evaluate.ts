@@ -1,4 +1,5 @@
 import type { ImageCriteria, ImageCriterion } from './criteria.ts';
+import { globRegExp } from '../../glob-regexp.ts';
 
 /**
  * What Allowed AMIs looks at in an image. `null` means amiwarden does not know the fact (an
@@ -61,11 +62,7 @@ const DAY_MS = 86_400_000;
 
 /** `*` any run of characters, `?` exactly one; everything else literal, case-sensitive. */
 export function nameMatches(pattern: string, name: string): boolean {
-  const re = pattern
-    .replace(/[.+^${}()|[\]\\/-]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 's').test(name);
+  return globRegExp(pattern).test(name);
 }
 
 function fail(field: CriterionField, reason: string, unknown = false): FieldFailure {

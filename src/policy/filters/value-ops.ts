@@ -1,5 +1,6 @@
 import jmespath from 'jmespath';
 import { Type } from '@sinclair/typebox';
+import { globRegExp } from '../../glob-regexp.ts';
 
 /** Custodian's operator names, with the aliases it accepts. */
 export const OPS = {
@@ -91,16 +92,6 @@ function comparable(v: unknown): number | string | undefined {
   return undefined;
 }
 
-function globToRegExp(glob: string): RegExp {
-  let src = '';
-  for (const ch of glob) {
-    if (ch === '*') src += '.*';
-    else if (ch === '?') src += '.';
-    else src += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${src}$`, 's');
-}
-
 function equal(a: unknown, b: unknown): boolean {
   if (a instanceof Date || b instanceof Date) return comparable(a) === comparable(b);
   if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
@@ -161,7 +152,7 @@ export function compileValue(spec: ValueSpec): (record: unknown, now: Date) => b
   let re: RegExp | undefined;
   if (op === 'regex' || op === 'regex-case')
     re = new RegExp(`^(?:${String(v)})`, op === 'regex' ? 'is' : 's');
-  if (op === 'glob') re = globToRegExp(String(v));
+  if (op === 'glob') re = globRegExp(String(v));
   const vt = spec.value_type;
   return (rec, now) => {
     let r = get(rec);

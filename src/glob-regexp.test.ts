@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { globRegExp } from './usage.ts';
+import { globRegExp } from './glob-regexp.ts';
 
-test('--name globs: * and ? only, everything else literal, whole name', () => {
+test('globs: * and ? only, everything else literal, whole name', () => {
   const re = globRegExp('web-*.v?');
   assert.equal(re.test('web-release.v2'), true);
   assert.equal(re.test('web-.v1'), true);
