@@ -6,7 +6,7 @@ import { isVfsError, normalizeImagePath } from '../vfs/vfs.ts';
 import type { InodeFs } from './inode-fs.ts';
 import { openFs } from './probe.ts';
 import type { Mount } from './tree-vfs.ts';
-import { TreeVfs } from './tree-vfs.ts';
+import { TreeVfs, inodeTableReader } from './tree-vfs.ts';
 import type { FstabEntry } from './fstab.ts';
 import type { PrefetchOptions } from '../vfs/prefetch.ts';
 import { PREFETCH_DEFAULTS, prefetchGlobs } from '../vfs/prefetch.ts';
@@ -140,9 +140,8 @@ export async function assembleImage(
     // A hint only: prefetchGlobs never throws, and the real reads report their own errors.
     void prefetchGlobs(rootVfs, options.early.globs, options.early.options);
     const o = { ...PREFETCH_DEFAULTS, ...options.prefetch };
-    if (options.early.inodeTables && (root.fs.kind !== 'xfs' || o.xfsInodeChunks)) {
-      void root.fs.prefetchInodeTables?.(o.maxInodeTableBytes).catch(() => 0);
-    }
+    const readTables = options.early.inodeTables ? inodeTableReader(root.fs, o) : undefined;
+    void readTables?.(o.maxInodeTableBytes).catch(() => 0);
   }
   let fstab = '';
   try {

@@ -15,6 +15,17 @@ interface Node {
   readonly ino: number;
 }
 
+/**
+ * How `fs` reads its in-use inode tables ahead, when it can and the read-ahead options let it (the
+ * XFS inode-chunk walk has a switch of its own); undefined otherwise.
+ */
+export function inodeTableReader(
+  fs: InodeFs,
+  o: { readonly xfsInodeChunks: boolean },
+): InodeFs['prefetchInodeTables'] {
+  return fs.kind === 'xfs' && !o.xfsInodeChunks ? undefined : fs.prefetchInodeTables?.bind(fs);
+}
+
 const MAX_SYMLINK_HOPS = 40;
 /** Whole-file reads without maxBytes stop here; bigger files need an explicit maxBytes. */
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
@@ -102,8 +113,7 @@ export class TreeVfs implements Vfs {
     if (!o.enabled) return;
     const whole = this.mounts.filter((m) => globs.some((g) => walksWhole(g, m.path)));
     const perFs = Math.floor(o.maxInodeTableBytes / Math.max(1, whole.length));
-    const reader = (fs: InodeFs): InodeFs['prefetchInodeTables'] =>
-      fs.kind === 'xfs' && !o.xfsInodeChunks ? undefined : fs.prefetchInodeTables?.bind(fs);
+    const reader = (fs: InodeFs) => inodeTableReader(fs, o);
     const tables = whole.map((m) => reader(m.fs)?.(perFs).catch(() => 0));
     // When every filesystem reads its inodes and directories ahead from its tables, walking the
     // `**` globs as well would only fetch the same blocks again, through thousands of lookups.
