@@ -124,7 +124,7 @@ export async function scanVfs(
 ): Promise<ScanResult> {
   const started = now();
   const t0 = performance.now();
-  return scanLoaded(source, selection, checkSet ? { set: checkSet, gaps: [] } : loadChecks(), {
+  return scanLoaded(source, selection, loadChecks(checkSet), {
     started,
     t0,
   });
@@ -136,10 +136,11 @@ interface LoadedChecks {
 }
 
 /**
- * The shipped checks. A rule or catalog that does not load is left out and named as a gap (the
- * scan is partial), never silently dropped; the registry meta-test keeps the shipped files strict.
+ * `given`, else the shipped checks. A rule or catalog that does not load is left out and named as a
+ * gap (the scan is partial), never silently dropped; the registry meta-test keeps the shipped files strict.
  */
-function loadChecks(): LoadedChecks {
+function loadChecks(given?: CheckSet): LoadedChecks {
+  if (given) return { set: given, gaps: [] };
   const gaps: CoverageGap[] = [];
   const set = loadCheckSet({ onProblem: (err) => gaps.push({ part: 'checks', reason: err.toLine() }) });
   return { set, gaps };
@@ -197,7 +198,7 @@ export async function scanImage(
 ): Promise<ScanResult> {
   // Loaded before the source opens: what the selection may read decides what a snapshot source
   // fetches ahead (the OS, and so the catalogs that fit it, is not known yet).
-  const checks = checkSet ? { set: checkSet, gaps: [] } : loadChecks();
+  const checks = loadChecks(checkSet);
   const plannedGlobs = plannedReads(checks.set, selectForAnyOs(checks.set, selection));
   const src = await openScanSource(spec, { plannedGlobs });
   try {
