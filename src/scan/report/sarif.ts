@@ -9,7 +9,6 @@ const LEVEL: Record<string, 'error' | 'warning' | 'note'> = {
   low: 'note',
 };
 
-/** SARIF 2.1.0: one reportingDescriptor per rule, one result per finding; errors become notifications. */
 /** A SARIF 2.1.0 log of one amiwarden run: the tool driver with `rules`, then the run's own fields. */
 export function sarifLog(rules: readonly unknown[], run: Record<string, unknown>): string {
   const log = {
@@ -27,6 +26,7 @@ export function sarifLog(rules: readonly unknown[], run: Record<string, unknown>
   return JSON.stringify(log, null, 2) + '\n';
 }
 
+/** SARIF 2.1.0: one reportingDescriptor per rule, one result per finding; errors become notifications. */
 export const report = defineReport({
   id: 'sarif',
   description: 'SARIF 2.1.0 for code-scanning dashboards',
